@@ -1,0 +1,3 @@
+from vaulttools.cli import main
+
+main()

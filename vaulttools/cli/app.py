@@ -1,0 +1,81 @@
+"""The command group, its shared state, and the one place errors become messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from ..errors import VaultError
+from ..vault import Vault, find_vault_root
+
+
+@dataclass
+class AppState:
+    vault_option: str | None
+    debug: bool
+    _vault: Vault | None = field(default=None, repr=False)
+
+    @property
+    def vault(self) -> Vault:
+        """The vault this command works on, found on first use."""
+        if self._vault is None:
+            env = os.environ.get("VAULT_DIR")
+            root = find_vault_root(self.vault_option, env, Path.cwd())
+            self._vault = Vault.open(root)
+        return self._vault
+
+    @property
+    def today(self) -> dt.date:
+        return dt.date.today()
+
+
+class VaultGroup(click.Group):
+    """Turns a VaultError from any command into one sentence on stderr and its exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except VaultError as error:
+            _fail(ctx, error, str(error), error.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            ctx.exit(130)
+        except OSError as error:
+            where = f" ({error.filename})" if error.filename else ""
+            _fail(ctx, error, f"{error.strerror or error}{where}.", 1)
+
+
+def _fail(ctx: click.Context, error: BaseException, message: str, code: int) -> NoReturn:
+    state = ctx.find_object(AppState)
+    if state is not None and state.debug:
+        raise error
+    click.echo(f"vault: {message}", err=True)
+    ctx.exit(code)
+
+
+@click.group(cls=VaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--vault",
+    "vault_option",
+    metavar="PATH",
+    help="The vault to use (default: $VAULT_DIR, else the folder above holding .vaulttools/).",
+)
+@click.option("--debug", is_flag=True, help="Show the full traceback when something fails.")
+@click.version_option(package_name="vaulttools")
+@click.pass_context
+def vault_cli(ctx: click.Context, vault_option: str | None, debug: bool) -> None:
+    """Informational interviews in your Obsidian vault: contacts, meetings and follow-ups."""
+    ctx.obj = AppState(vault_option, debug)
+
+
+pass_state = click.make_pass_decorator(AppState)
+
+
+def main() -> None:
+    vault_cli(prog_name="vault")
+

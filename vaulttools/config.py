@@ -1,0 +1,185 @@
+"""Settings from `.vaulttools/config.toml`, as one frozen dataclass."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import ConfigError
+
+CONFIG_DIR = ".vaulttools"
+CONFIG_FILE = "config.toml"
+
+DEFAULT_CONFIG_TEXT = """\
+# vaulttools settings for this vault. Every setting is optional: delete a line to get its default.
+# Paths are relative to the vault folder.
+
+# Time zone of your meetings and reminders, e.g. "Pacific/Auckland". Empty: this computer's zone.
+timezone = ""
+
+# The note that vaulttools keeps up to date with your follow-ups, people and meetings.
+index_note = "Informational Interviews.md"
+
+[folders]
+# Where new notes are created.
+contacts = "Contacts"
+meetings = "Meetings"
+organisations = "Organisations"
+# Your own copies of the note templates and the question bank; edit them freely.
+templates = ".vaulttools/templates"
+
+[meetings]
+# Length of a new meeting in minutes when `--duration` is not given.
+default_duration = 30
+# How you usually meet: in-person, video or phone.
+default_mode = "in-person"
+
+[calendar]
+# Where `vault export-ics` and `vault watch` write the calendar file.
+path = ".vaulttools/calendar.ics"
+# The calendar's name as your calendar app shows it.
+name = "Informational interviews"
+# How often calendar apps should look for changes, in minutes.
+refresh_minutes = 60
+# Minutes before a meeting that your calendar alerts you; 0 for no alert.
+meeting_alarm_minutes = 30
+# Time of day (HH:MM) for an alert on the day a follow-up is due; empty for no alert.
+followup_alarm_time = "09:00"
+
+[serve]
+# Where `vault serve` listens. Anything but 127.0.0.1 or localhost needs --token.
+host = "127.0.0.1"
+port = 8765
+
+[me]
+# About you, for the messages `vault draft` writes.
+name = ""
+email = ""
+# One line on who you are, e.g. "a final-year computer science student".
+about = ""
+# The field or role you are exploring, e.g. "data engineering".
+field = ""
+"""
+
+
+@dataclass(frozen=True)
+class Folders:
+    contacts: str = "Contacts"
+    meetings: str = "Meetings"
+    organisations: str = "Organisations"
+    templates: str = ".vaulttools/templates"
+
+
+@dataclass(frozen=True)
+class MeetingSettings:
+    default_duration: int = 30
+    default_mode: str = "in-person"
+
+
+@dataclass(frozen=True)
+class CalendarSettings:
+    path: str = ".vaulttools/calendar.ics"
+    name: str = "Informational interviews"
+    refresh_minutes: int = 60
+    meeting_alarm_minutes: int = 30
+    followup_alarm_time: str = "09:00"
+
+
+@dataclass(frozen=True)
+class ServeSettings:
+    host: str = "127.0.0.1"
+    port: int = 8765
+
+
+@dataclass(frozen=True)
+class Me:
+    name: str = ""
+    email: str = ""
+    about: str = ""
+    field: str = ""
+
+
+@dataclass(frozen=True)
+class Config:
+    timezone: str = ""
+    index_note: str = "Informational Interviews.md"
+    folders: Folders = field(default_factory=Folders)
+    meetings: MeetingSettings = field(default_factory=MeetingSettings)
+    calendar: CalendarSettings = field(default_factory=CalendarSettings)
+    serve: ServeSettings = field(default_factory=ServeSettings)
+    me: Me = field(default_factory=Me)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The configured time zone, or this computer's."""
+        name = self.timezone or system_timezone_name()
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ConfigError(f"The time zone {name!r} in config.toml is not known.") from error
+
+
+_SECTIONS = {
+    "folders": Folders,
+    "meetings": MeetingSettings,
+    "calendar": CalendarSettings,
+    "serve": ServeSettings,
+    "me": Me,
+}
+
+
+def load_config(vault_root: Path) -> Config:
+    """Read the vault's config.toml; missing settings take their defaults."""
+    path = vault_root / CONFIG_DIR / CONFIG_FILE
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Config()
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path} is not valid TOML: {error}.") from error
+    return config_from_dict(data, str(path))
+
+
+def config_from_dict(data: dict[str, Any], source: str = "config.toml") -> Config:
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in _SECTIONS:
+            if not isinstance(value, dict):
+                raise ConfigError(f"In {source}, [{key}] must be a table of settings.")
+            values[key] = _build(_SECTIONS[key], value, f"{source} [{key}]")
+        else:
+            values[key] = value
+    return _build(Config, values, source)
+
+
+def _build(cls: type, values: dict[str, Any], source: str) -> Any:
+    known = {f.name: f for f in fields(cls)}
+    for key, value in values.items():
+        if key not in known:
+            raise ConfigError(f"In {source}, {key!r} is not a setting vaulttools knows.")
+        expected = known[key].type
+        if expected in ("str", "int") and type(value).__name__ != expected:
+            raise ConfigError(f"In {source}, {key!r} must be {_article(expected)}.")
+    return cls(**values)
+
+
+def _article(type_name: str) -> str:
+    return {"str": "text in quotes", "int": "a whole number"}[type_name]
+
+
+def system_timezone_name() -> str:
+    """The IANA name of this computer's time zone, or UTC when it cannot be told."""
+    from_env = os.environ.get("TZ", "").lstrip(":")
+    if from_env and "/" in from_env or from_env == "UTC":
+        return from_env
+    try:
+        target = os.path.realpath("/etc/localtime")
+        if "zoneinfo/" in target:
+            return target.split("zoneinfo/", 1)[1]
+        return Path("/etc/timezone").read_text(encoding="utf-8").strip() or "UTC"
+    except OSError:
+        return "UTC"

@@ -1,0 +1,71 @@
+"""The records the index answers with, shared by listings, the calendar and the report.
+
+Plain frozen data: no I/O here. Fields may be added; renaming one is a breaking change
+for `--json` output, whose keys are these names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """Something to do by a date: a task in a note, or a reminder derived from a contact."""
+
+    id: str  # block id (fu-7k2m), a hash for tasks without one, or `<note id>:next|keep`
+    text: str
+    due: dt.date | None
+    time: str | None  # HH:MM when the task has a reminder time on its day
+    done: bool
+    cancelled: bool
+    note: str  # path relative to the vault
+    contact: str | None  # the person it concerns, by name
+    source: str = "task"  # task, next_contact or stay_in_touch
+    line: int | None = None  # 0-based line of the task in its note; None when derived
+    done_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Meeting:
+    note: str
+    id: str
+    contact: str | None  # the first (or only) person, by name
+    contacts: tuple[str, ...]
+    date: dt.date | None
+    time: str | None
+    duration: int
+    status: str  # planned, done or cancelled
+    location: str | None = None
+    mode: str | None = None
+    objective: str | None = None
+    organisation: str | None = None
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    note: str
+    id: str
+    organisation: str | None
+    role: str | None
+    status: str
+    last_met: dt.date | None
+    next_followup: dt.date | None
+    email: str | None = None
+    referred_by: str | None = None
+
+
+def to_json(record: Any) -> dict[str, Any]:
+    """A record as JSON-ready data: dates as YYYY-MM-DD, tuples as lists."""
+    return {key: _plain(value) for key, value in asdict(record).items()}
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return [_plain(item) for item in value]
+    return value

@@ -1,0 +1,231 @@
+"""Text of a note -> Note: front matter, links and tasks. Pure: no file system here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from .tasks import WIKILINK, Task, link_target, parse_task
+
+try:  # PyYAML's C loader is many times faster; fall back where it was not compiled.
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+NOTE_KINDS = ("contact", "meeting", "organisation")
+MAX_FRONT_MATTER_BYTES = 256 * 1024
+_FENCE = re.compile(r"^[ \t>]*(```|~~~)")
+_COMMENTS = re.compile(r"<!--.*?-->|%%.*?%%", re.DOTALL)
+_CLOSING = ("---", "...")
+
+
+@dataclass(frozen=True)
+class Note:
+    """What vaulttools reads from one Markdown file."""
+
+    path: str  # relative to the vault, with forward slashes
+    properties: Mapping[str, Any]
+    body: str
+    body_line: int  # line number (0-based) where the body starts in the file
+    tasks: tuple[Task, ...] = ()
+    links: tuple[str, ...] = ()  # link targets, from properties and body, in order
+    problems: tuple[str, ...] = ()  # why parts of the note could not be read
+
+    @property
+    def stem(self) -> str:
+        return self.path.rsplit("/", 1)[-1].removesuffix(".md")
+
+    @property
+    def kind(self) -> str | None:
+        kind = self.properties.get("type")
+        return kind if kind in NOTE_KINDS else None
+
+    @property
+    def id(self) -> str:
+        """The note's `id` property, else its path: what follow-up ids are derived from."""
+        value = self.properties.get("id")
+        return value if isinstance(value, str) and value else self.path
+
+    @property
+    def title(self) -> str:
+        """The name a person or organisation goes by: `name`, else the file name."""
+        return as_text(self.properties.get("name")) or self.stem
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        return tuple(a for a in as_list(self.properties.get("aliases")) if isinstance(a, str))
+
+
+def decode(data: bytes) -> tuple[str, tuple[str, ...]]:
+    """Bytes of a note -> text; invalid UTF-8 is replaced and reported, never fatal."""
+    try:
+        return data.decode("utf-8"), ()
+    except UnicodeDecodeError as error:
+        text = data.decode("utf-8", errors="replace")
+        return text, (f"is not valid UTF-8 (byte {error.start})",)
+
+
+def parse_note(text: str, path: str, problems: tuple[str, ...] = ()) -> Note:
+    """Read a note's text. Never raises: what cannot be read becomes a problem."""
+    text = text.removeprefix("\ufeff")
+    if "\x00" in text:
+        problems = (*problems, "contains NUL bytes")
+        text = text.replace("\x00", "")
+    raw_properties, body, body_line, fm_problems = split_front_matter(text)
+    properties, yaml_problems = load_properties(raw_properties)
+    note = Note(path, properties, body, body_line, problems=(*problems, *fm_problems, *yaml_problems))
+    if note.kind is None:
+        return note
+    tasks, body_links = scan_body(body, body_line)
+    return Note(
+        path,
+        properties,
+        body,
+        body_line,
+        tasks=tasks,
+        links=(*property_links(properties), *body_links),
+        problems=note.problems,
+    )
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int, tuple[str, ...]]:
+    """(front matter text or None, body, body's first line number, problems)."""
+    if not text.startswith("---"):
+        return None, text, 0, ()
+    first_end = text.find("\n")
+    if first_end == -1 or text[:first_end].rstrip() != "---":
+        return None, text, 0, ()
+    position, line_no = first_end + 1, 1
+    while position <= len(text):
+        end = text.find("\n", position)
+        end = len(text) if end == -1 else end
+        if text[position:end].rstrip() in _CLOSING:
+            return text[first_end + 1 : position], text[end + 1 :], line_no + 1, ()
+        position, line_no = end + 1, line_no + 1
+    return None, text, 0, ("has front matter that is never closed with a '---' line",)
+
+
+def load_properties(raw: str | None) -> tuple[Mapping[str, Any], tuple[str, ...]]:
+    """Front matter text -> a mapping of properties, or an empty one and the reason."""
+    if raw is None or not raw.strip():
+        return {}, ()
+    if len(raw) > MAX_FRONT_MATTER_BYTES:
+        return {}, (f"has front matter larger than {MAX_FRONT_MATTER_BYTES // 1024} KiB",)
+    try:
+        data = yaml.load(raw, Loader=_Loader)  # noqa: S506 - a safe loader
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        where = f" at line {mark.line + 2}" if mark else ""
+        return {}, (f"has front matter that is not valid YAML{where}: {error.problem}",)
+    except (yaml.YAMLError, RecursionError, ValueError) as error:
+        return {}, (f"has front matter that is not valid YAML: {error}",)
+    if data is None:
+        return {}, ()
+    if not isinstance(data, dict):
+        return {}, (f"has front matter that is a {_yaml_type(data)}, not a set of properties",)
+    return {str(key): value for key, value in data.items()}, ()
+
+
+def _yaml_type(value: Any) -> str:
+    return {list: "list", str: "text", int: "number", float: "number"}.get(type(value), "value")
+
+
+def scan_body(body: str, first_line: int) -> tuple[tuple[Task, ...], tuple[str, ...]]:
+    """Tasks and link targets in the body, skipping code blocks and comments."""
+    visible = _COMMENTS.sub(lambda m: "\n" * m[0].count("\n"), body)
+    tasks: list[Task] = []
+    links: list[str] = []
+    fence: str | None = None
+    for offset, line in enumerate(visible.split("\n")):
+        marker = _FENCE.match(line)
+        if marker and (fence is None or marker[1] == fence):
+            fence = None if fence else marker[1]
+            continue
+        if fence:
+            continue
+        if "[" in line:
+            task = parse_task(line, first_line + offset)
+            if task:
+                tasks.append(task)
+            links.extend(link_target(raw) for raw in WIKILINK.findall(line))
+    return tuple(tasks), tuple(link for link in links if link)
+
+
+def property_links(properties: Mapping[str, Any]) -> tuple[str, ...]:
+    """Link targets in top-level property values (text, or lists of text)."""
+    found: list[str] = []
+    for value in properties.values():
+        for item in value if isinstance(value, list) else (value,):
+            if isinstance(item, str) and "[[" in item:
+                found.extend(link_target(raw) for raw in WIKILINK.findall(item))
+    return tuple(found)
+
+
+# Reading property values as the types the schema expects; wrong types read as None.
+
+
+def as_text(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return str(value)
+    return None
+
+
+def as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def as_time(value: Any) -> str | None:
+    """`HH:MM`. YAML 1.1 reads an unquoted 10:30 as the number 630 (base 60): undo that."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int) and 0 <= value < 24 * 60:
+        return f"{value // 60:02d}:{value % 60:02d}"
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    if isinstance(value, str):
+        match = re.fullmatch(r"\s*([01]?\d|2[0-3]):([0-5]\d)(?::\d\d)?\s*", value)
+        return f"{int(match[1]):02d}:{match[2]}" if match else None
+    return None
+
+
+def as_int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
+
+
+def as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def as_link(value: Any) -> str | None:
+    """The target of a link-valued property (`"[[Jane Doe]]"`), or its plain text."""
+    text = as_text(value)
+    if text is None:
+        return None
+    match = WIKILINK.search(text)
+    return link_target(match[1]) if match else text

@@ -1,0 +1,237 @@
+"""Create a vault and its notes from templates: the logic behind init and new-*."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .config import CONFIG_DIR, CONFIG_FILE, DEFAULT_CONFIG_TEXT, Config, load_config
+from .errors import NoSuchNoteError, NoteExistsError, TemplateError, UsageError
+from .names import check_name, name_key, safe_stem
+from .notes import Note, as_link, as_text, load_properties, parse_note, split_front_matter
+from .templates import Renderer, new_id, package_templates_dir
+from .vault import Vault, create_exclusive
+
+MEETING_MODES = ("in-person", "video", "phone")
+_STATE_GITIGNORE = "# Derived files: deleting them loses nothing.\nindex.sqlite*\ncalendar.ics\n"
+
+
+def init_vault(root: Path) -> list[Path]:
+    """Make `root` a vault, or adopt the Obsidian vault there. Returns what it created."""
+    created: list[Path] = []
+    state = root / CONFIG_DIR
+    if not state.is_dir():
+        state.mkdir(parents=True)
+        created.append(state)
+    for name, text in ((CONFIG_FILE, DEFAULT_CONFIG_TEXT), (".gitignore", _STATE_GITIGNORE)):
+        if _create_if_missing(state / name, text):
+            created.append(state / name)
+    config = load_config(root)
+    user_templates = root / config.folders.templates
+    for source in sorted(package_templates_dir().iterdir()):
+        target = user_templates / source.name
+        if source.is_file() and _create_if_missing(target, source.read_text(encoding="utf-8")):
+            created.append(target)
+    for folder in (config.folders.contacts, config.folders.meetings, config.folders.organisations):
+        if not (root / folder).exists():
+            (root / folder).mkdir(parents=True)
+            created.append(root / folder)
+    return created
+
+
+def _create_if_missing(path: Path, text: str) -> bool:
+    try:
+        create_exclusive(path, text)
+    except NoteExistsError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class ContactRequest:
+    name: str
+    organisation: str | None = None
+    role: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    linkedin: str | None = None
+    how_we_met: str | None = None
+    referred_by: str | None = None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MeetingRequest:
+    contact: str
+    date: dt.date
+    time: str | None = None
+    duration: int | None = None
+    location: str | None = None
+    mode: str | None = None
+    objective: str | None = None
+    questions: str | None = None  # comma-separated categories; None: the default picks
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OrganisationRequest:
+    name: str
+    website: str | None = None
+    industry: str | None = None
+    locations: tuple[str, ...] = ()
+    size: str | None = None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass
+class Scaffolder:
+    vault: Vault
+    today: dt.date
+    renderer: Renderer = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.renderer = Renderer.for_dir(self.vault.path(self.config.folders.templates))
+
+    @property
+    def config(self) -> Config:
+        return self.vault.config
+
+    def new_contact(self, request: ContactRequest) -> Path:
+        name = check_name(request.name)
+        self._refuse_existing(self.config.folders.contacts, name, "contact")
+        referrer = self._existing_contact_stem(request.referred_by) if request.referred_by else None
+        values = {
+            "id": new_id("ct", 6),
+            "name": name,
+            "organisation": request.organisation,
+            "organisation_link": _link_or_none(request.organisation),
+            "role": request.role,
+            "email": request.email,
+            "phone": request.phone,
+            "linkedin": request.linkedin,
+            "how_we_met": request.how_we_met,
+            "referred_by": request.referred_by,
+            "referred_by_link": _link_or_none(referrer or request.referred_by),
+            "tags": list(request.tags),
+            "status": "prospect",
+            **self._dates(),
+        }
+        return self._create("contact.md.j2", self.config.folders.contacts, safe_stem(name), values)
+
+    def new_meeting(self, request: MeetingRequest) -> Path:
+        contact = self.find_contact(request.contact)
+        mode = request.mode or self.config.meetings.default_mode
+        if mode not in MEETING_MODES:
+            raise UsageError(f"{mode!r} is not a meeting mode; use {', '.join(MEETING_MODES)}.")
+        duration = request.duration or self.config.meetings.default_duration
+        values = {
+            "id": new_id("mt", 6),
+            "contact": contact.title,
+            "contact_link": f"[[{contact.stem}]]",
+            "organisation": as_link(contact.properties.get("organisation")),
+            "role": as_text(contact.properties.get("role")),
+            "date": request.date,
+            "time": request.time,
+            "duration": duration,
+            "location": request.location,
+            "mode": mode,
+            "objective": request.objective,
+            "status": "planned",
+            "tags": list(request.tags),
+            "questions": self.renderer.question_bank().pick(request.questions),
+            **self._dates(),
+        }
+        stem = f"{request.date.isoformat()} {safe_stem(contact.title)}"
+        return self._create("meeting.md.j2", self.config.folders.meetings, stem, values)
+
+    def new_organisation(self, request: OrganisationRequest) -> Path:
+        name = check_name(request.name)
+        self._refuse_existing(self.config.folders.organisations, name, "organisation")
+        values = {
+            "id": new_id("org", 6),
+            "name": name,
+            "website": request.website,
+            "industry": request.industry,
+            "locations": list(request.locations),
+            "size": request.size,
+            "tags": list(request.tags),
+            **self._dates(),
+        }
+        folder = self.config.folders.organisations
+        return self._create("organisation.md.j2", folder, safe_stem(name), values)
+
+    def find_contact(self, name: str) -> Note:
+        """The contact note a name refers to (file name, `name` or alias, compared loosely)."""
+        key = name_key(name)
+        known: dict[str, Note] = {}
+        for note in self._notes_in(self.config.folders.contacts):
+            for label in (note.stem, note.title, *note.aliases):
+                known.setdefault(name_key(label), note)
+        if key in known:
+            return known[key]
+        raise NoSuchNoteError(_no_contact_message(name, known))
+
+    def _existing_contact_stem(self, name: str) -> str | None:
+        try:
+            return self.find_contact(name).stem
+        except NoSuchNoteError:
+            return None
+
+    def _refuse_existing(self, folder: str, name: str, what: str) -> None:
+        keys = {name_key(name), name_key(safe_stem(name))}
+        for note in self._notes_in(folder):
+            if keys & {name_key(note.stem), name_key(note.title)}:
+                path = self.vault.path(note.path)
+                raise NoteExistsError(f"A {what} named {name!r} already exists: {path}.")
+
+    def _notes_in(self, folder: str) -> Iterator[Note]:
+        base = self.vault.path(folder)
+        if not base.is_dir():
+            return
+        for path in sorted(base.rglob("*.md")):
+            try:
+                text = path.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            yield parse_note(text, self.vault.relative(path))
+
+    def _dates(self) -> dict[str, dt.date]:
+        return {"created": self.today, "today": self.today}
+
+    def _create(self, template: str, folder: str, stem: str, values: Mapping[str, Any]) -> Path:
+        text = self.renderer.render(template, values)
+        _check_rendered(template, text)
+        path = self.vault.path(folder) / f"{stem}.md"
+        create_exclusive(path, text)
+        return path
+
+
+def _link_or_none(name: str | None) -> str | None:
+    return f"[[{safe_stem(name)}]]" if name else None
+
+
+def _check_rendered(template: str, text: str) -> None:
+    """A user's edited template must still give front matter that Obsidian can read."""
+    raw, _, _, problems = split_front_matter(text)
+    properties, yaml_problems = load_properties(raw)
+    reasons = (*problems, *yaml_problems)
+    if reasons or "type" not in properties:
+        reason = reasons[0] if reasons else "has no 'type' property"
+        raise TemplateError(f"Template {template} gives a note that {reason}.")
+
+
+def _no_contact_message(name: str, known: Mapping[str, Note]) -> str:
+    labels = {note.title for note in known.values()}
+    close = difflib.get_close_matches(name, sorted(labels), n=3, cutoff=0.6)
+    close += [
+        label
+        for label in sorted(labels)
+        if name_key(name) in name_key(label) and label not in close
+    ][: 3 - len(close)]
+    hint = f" Did you mean {' or '.join(close)}?" if close else ""
+    return f"No contact named {name!r}.{hint} Add --create-contact to create it."
+

@@ -1,0 +1,145 @@
+"""The vault on disk: find it, list its notes, create and replace files safely."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import CONFIG_DIR, Config, load_config
+from .errors import ConflictError, NoteExistsError, NoVaultError, VaultError
+
+
+@dataclass(frozen=True)
+class Vault:
+    root: Path
+    config: Config
+
+    @classmethod
+    def open(cls, root: Path) -> Vault:
+        return cls(root, load_config(root))
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / CONFIG_DIR
+
+    def path(self, relative: str) -> Path:
+        return self.root / relative
+
+    def relative(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+
+def find_vault_root(explicit: str | None, env: str | None, cwd: Path) -> Path:
+    """`--vault`, else `$VAULT_DIR`, else the nearest folder above `cwd` holding `.vaulttools/`."""
+    for given, source in ((explicit, "--vault"), (env, "VAULT_DIR")):
+        if given:
+            root = Path(given).expanduser()
+            if not (root / CONFIG_DIR).is_dir():
+                raise NoVaultError(
+                    f"{root} (from {source}) is not a vault: run 'vault init {root}' first."
+                )
+            return root.resolve()
+    for folder in (cwd, *cwd.parents):
+        if (folder / CONFIG_DIR).is_dir():
+            return folder
+    raise NoVaultError(
+        "No vault here: run 'vault init' in your vault folder, or pass --vault PATH."
+    )
+
+
+def is_hidden(relative: str) -> bool:
+    """Hidden folders (.obsidian, .trash, .git, .vaulttools) and files are not notes."""
+    return any(part.startswith(".") for part in relative.split("/"))
+
+
+def iter_markdown(root: Path) -> Iterator[tuple[str, os.stat_result]]:
+    """(relative path, stat) of every regular .md file, outside hidden folders.
+
+    Symlinked folders are not followed, so a link loop cannot trap the walk; a file that
+    vanishes while we look is skipped.
+    """
+    stack = [(root, "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            relative = prefix + entry.name
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append((Path(entry.path), relative + "/"))
+                elif entry.name.endswith(".md") and entry.is_file(follow_symlinks=False):
+                    yield relative, entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+
+
+def create_exclusive(path: Path, text: str) -> None:
+    """Write a new file; never replace one that exists."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(path, "x", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    except FileExistsError as error:
+        raise NoteExistsError(f"{path} already exists; it was left as it was.") from error
+    except OSError as error:
+        raise VaultError(f"Could not create {path}: {error.strerror}.") from error
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace a file in one step: readers see the old or the new content, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode & 0o777)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Write an output only when its bytes differ; True when it was written."""
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    write_atomic(path, data)
+    return True
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A note's bytes as read, to check that nobody changed it before we write."""
+
+    path: Path
+    data: bytes
+
+    @classmethod
+    def read(cls, path: Path) -> Snapshot:
+        return cls(path, path.read_bytes())
+
+    def replace(self, data: bytes) -> None:
+        """Write `data` over the note, unless it changed on disk since it was read."""
+        try:
+            current = self.path.read_bytes()
+        except FileNotFoundError as error:
+            raise ConflictError(f"{self.path} was deleted meanwhile; nothing was written.") from error
+        if current != self.data:
+            raise ConflictError(
+                f"{self.path} changed while vaulttools was editing it; nothing was written."
+            )
+        write_atomic(self.path, data)
