@@ -25,9 +25,11 @@ timezone = ""
 index_note = "Informational Interviews.md"
 
 [folders]
-# Where new notes are created.
+# Where new contact notes are created.
 contacts = "Contacts"
+# Where new meeting notes are created.
 meetings = "Meetings"
+# Where new organisation notes are created.
 organisations = "Organisations"
 # Your own copies of the note templates and the question bank; edit them freely.
 templates = ".vaulttools/templates"
@@ -51,13 +53,15 @@ meeting_alarm_minutes = 30
 followup_alarm_time = "09:00"
 
 [serve]
-# Where `vault serve` listens. Anything but 127.0.0.1 or localhost needs --token.
+# The address `vault serve` listens on. Anything but 127.0.0.1 or localhost needs --token.
 host = "127.0.0.1"
+# The port `vault serve` listens on.
 port = 8765
 
 [me]
-# About you, for the messages `vault draft` writes.
+# Your name, for the messages `vault draft` writes.
 name = ""
+# Your email address, for those messages.
 email = ""
 # One line on who you are, e.g. "a final-year computer science student".
 about = ""
@@ -174,7 +178,7 @@ def _article(type_name: str) -> str:
 def system_timezone_name() -> str:
     """The IANA name of this computer's time zone, or UTC when it cannot be told."""
     from_env = os.environ.get("TZ", "").lstrip(":")
-    if from_env and "/" in from_env or from_env == "UTC":
+    if (from_env and "/" in from_env) or from_env == "UTC":
         return from_env
     try:
         target = os.path.realpath("/etc/localtime")

@@ -37,7 +37,7 @@ def check_name(name: str, what: str = "name") -> str:
 def safe_stem(name: str) -> str:
     """A file name (without extension) that works on Windows, macOS, Linux and in wikilinks."""
     stem = _UNSAFE.sub(" ", unicodedata.normalize("NFC", name))
-    stem = _SPACES.sub(" ", stem).strip().lstrip(".").strip()
+    stem = _SPACES.sub(" ", stem).strip().lstrip(". ")
     stem = _cap_bytes(stem, MAX_STEM_BYTES).rstrip(". ")
     if stem.split(".")[0].upper() in _WINDOWS_RESERVED:
         stem = f"{stem}_"

@@ -21,6 +21,7 @@ NOTE_KINDS = ("contact", "meeting", "organisation")
 MAX_FRONT_MATTER_BYTES = 256 * 1024
 _FENCE = re.compile(r"^[ \t>]*(```|~~~)")
 _COMMENTS = re.compile(r"<!--.*?-->|%%.*?%%", re.DOTALL)
+_CODE_SPAN = re.compile(r"(`+)[^`]*?\1")
 _CLOSING = ("---", "...")
 
 
@@ -78,7 +79,9 @@ def parse_note(text: str, path: str, problems: tuple[str, ...] = ()) -> Note:
         text = text.replace("\x00", "")
     raw_properties, body, body_line, fm_problems = split_front_matter(text)
     properties, yaml_problems = load_properties(raw_properties)
-    note = Note(path, properties, body, body_line, problems=(*problems, *fm_problems, *yaml_problems))
+    note = Note(
+        path, properties, body, body_line, problems=(*problems, *fm_problems, *yaml_problems)
+    )
     if note.kind is None:
         return note
     tasks, body_links = scan_body(body, body_line)
@@ -117,7 +120,7 @@ def load_properties(raw: str | None) -> tuple[Mapping[str, Any], tuple[str, ...]
     if len(raw) > MAX_FRONT_MATTER_BYTES:
         return {}, (f"has front matter larger than {MAX_FRONT_MATTER_BYTES // 1024} KiB",)
     try:
-        data = yaml.load(raw, Loader=_Loader)  # noqa: S506 - a safe loader
+        data = yaml.load(raw, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         where = f" at line {mark.line + 2}" if mark else ""
@@ -152,7 +155,8 @@ def scan_body(body: str, first_line: int) -> tuple[tuple[Task, ...], tuple[str, 
             task = parse_task(line, first_line + offset)
             if task:
                 tasks.append(task)
-            links.extend(link_target(raw) for raw in WIKILINK.findall(line))
+            prose = _CODE_SPAN.sub("", line) if "`" in line else line
+            links.extend(link_target(raw) for raw in WIKILINK.findall(prose))
     return tuple(tasks), tuple(link for link in links if link)
 
 

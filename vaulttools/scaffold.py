@@ -117,7 +117,7 @@ class Scaffolder:
             "referred_by": request.referred_by,
             "referred_by_link": _link_or_none(referrer or request.referred_by),
             "tags": list(request.tags),
-            "status": "prospect",
+            "status": None,  # worked out from meetings and follow-ups until the user sets it
             **self._dates(),
         }
         return self._create("contact.md.j2", self.config.folders.contacts, safe_stem(name), values)
@@ -203,7 +203,7 @@ class Scaffolder:
         return {"created": self.today, "today": self.today}
 
     def _create(self, template: str, folder: str, stem: str, values: Mapping[str, Any]) -> Path:
-        text = self.renderer.render(template, values)
+        text = _tidy_front_matter(self.renderer.render(template, values))
         _check_rendered(template, text)
         path = self.vault.path(folder) / f"{stem}.md"
         create_exclusive(path, text)
@@ -212,6 +212,15 @@ class Scaffolder:
 
 def _link_or_none(name: str | None) -> str | None:
     return f"[[{safe_stem(name)}]]" if name else None
+
+
+def _tidy_front_matter(text: str) -> str:
+    """Drop the trailing space an empty value leaves after `key: `; YAML ignores it anyway."""
+    raw, body, _, _ = split_front_matter(text)
+    if raw is None:
+        return text
+    lines = "\n".join(line.rstrip() for line in raw.split("\n"))
+    return f"---\n{lines}---\n{body}"
 
 
 def _check_rendered(template: str, text: str) -> None:
@@ -234,4 +243,3 @@ def _no_contact_message(name: str, known: Mapping[str, Note]) -> str:
     ][: 3 - len(close)]
     hint = f" Did you mean {' or '.join(close)}?" if close else ""
     return f"No contact named {name!r}.{hint} Add --create-contact to create it."
-

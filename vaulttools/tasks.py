@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
@@ -73,7 +74,11 @@ class Task:
     @property
     def time(self) -> str | None:
         """The reminder's time of day, when it has one on the day the task is for."""
-        if self.reminder and self.reminder.date() == self.when and self.reminder.time() != dt.time():
+        if (
+            self.reminder
+            and self.reminder.date() == self.when
+            and self.reminder.time() != dt.time()
+        ):
             return self.reminder.strftime("%H:%M")
         return None
 
@@ -126,10 +131,9 @@ def _emoji_field(emoji: str) -> str:
 
 
 def _put_date(dates: dict[str, dt.date], key: str, text: str) -> None:
-    try:
+    # An impossible date such as 2026-02-30 is no date at all.
+    with contextlib.suppress(ValueError):
         dates.setdefault(key, dt.date.fromisoformat(text))
-    except ValueError:
-        pass  # An impossible date such as 2026-02-30 is no date at all.
 
 
 def _is_known_field(match: re.Match[str]) -> bool:

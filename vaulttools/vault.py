@@ -137,7 +137,9 @@ class Snapshot:
         try:
             current = self.path.read_bytes()
         except FileNotFoundError as error:
-            raise ConflictError(f"{self.path} was deleted meanwhile; nothing was written.") from error
+            raise ConflictError(
+                f"{self.path} was deleted meanwhile; nothing was written."
+            ) from error
         if current != self.data:
             raise ConflictError(
                 f"{self.path} changed while vaulttools was editing it; nothing was written."

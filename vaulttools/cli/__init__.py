@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
-from . import scaffold_commands
+from . import (
+    calendar_commands,
+    index_commands,
+    scaffold_commands,
+    watch_commands,
+    workflow_commands,
+)
 from .app import main, vault_cli
 
-scaffold_commands.register(vault_cli)
+for _module in (
+    scaffold_commands,
+    index_commands,
+    calendar_commands,
+    workflow_commands,
+    watch_commands,
+):
+    _module.register(vault_cli)
 
 __all__ = ["main", "vault_cli"]

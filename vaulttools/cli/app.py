@@ -78,4 +78,3 @@ pass_state = click.make_pass_decorator(AppState)
 
 def main() -> None:
     vault_cli(prog_name="vault")
-

@@ -1,0 +1,43 @@
+"""Fixtures shared by the CLI tests: a runner for `vault` and a fresh vault on disk."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from vaulttools.cli import vault_cli
+
+RunVault = Callable[..., Result]
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch) -> RunVault:
+    """Run `vault ARGS...` in-process; the exit code and both streams are on the result."""
+    monkeypatch.delenv("VAULT_DIR", raising=False)
+
+    def invoke(*args: str | Path, input: str | None = None) -> Result:
+        return CliRunner().invoke(vault_cli, [str(a) for a in args], input=input)
+
+    return invoke
+
+
+@pytest.fixture
+def vault(tmp_path: Path, run: RunVault) -> Path:
+    """An empty vault made by `vault init`, whose path has a space like many real ones."""
+    root = tmp_path / "My Vault"
+    result = run("init", root)
+    assert result.exit_code == 0, result.output
+    return root
+
+
+@pytest.fixture
+def in_vault(vault: Path, run: RunVault) -> RunVault:
+    """Run `vault --vault <the vault> ARGS...`."""
+
+    def invoke(*args: str | Path, input: str | None = None) -> Result:
+        return run("--vault", vault, *args, input=input)
+
+    return invoke
