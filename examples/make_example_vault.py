@@ -66,6 +66,7 @@ SUGGESTED = {
     "Priya Raman": ["[[Hana Wright]], service designer at Harbourside Health"],
     "Aroha Ngata": ["[[Ben Carter]], product manager on her team"],
 }
+LATE_THANKER = "Tom Fletcher"  # leaves his follow-ups open, so the example has overdue ones
 TICKED = {"Reflect on", "Send a thank-you", "Connect with"}
 
 
