@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -123,25 +124,52 @@ def write_if_changed(path: Path, data: bytes) -> bool:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """A note's bytes as read, to check that nobody changed it before we write."""
+    """A note's bytes as read, to check that nobody changed it before we write.
+
+    `lock_dir` (the vault's `.vaulttools/`) holds a lock file that serialises the check and the
+    write across vaulttools processes, so two `vault done` on one note cannot both pass the
+    check: the second sees the first one's change and refuses.
+    """
 
     path: Path
     data: bytes
+    lock_dir: Path | None = None
+
+    LOCK_FILE = "edit.lock"
 
     @classmethod
-    def read(cls, path: Path) -> Snapshot:
-        return cls(path, path.read_bytes())
+    def read(cls, path: Path, lock_dir: Path | None = None) -> Snapshot:
+        return cls(path, path.read_bytes(), lock_dir)
 
     def replace(self, data: bytes) -> None:
         """Write `data` over the note, unless it changed on disk since it was read."""
+        with self._locked():
+            try:
+                current = self.path.read_bytes()
+            except FileNotFoundError as error:
+                raise ConflictError(
+                    f"{self.path} was deleted meanwhile; nothing was written."
+                ) from error
+            if current != self.data:
+                raise ConflictError(
+                    f"{self.path} changed while vaulttools was editing it; nothing was written."
+                )
+            write_atomic(self.path, data)
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Hold the vault's edit lock; where the platform has no `flock`, go without it."""
+        if self.lock_dir is None or not self.lock_dir.is_dir():
+            yield
+            return
         try:
-            current = self.path.read_bytes()
-        except FileNotFoundError as error:
-            raise ConflictError(
-                f"{self.path} was deleted meanwhile; nothing was written."
-            ) from error
-        if current != self.data:
-            raise ConflictError(
-                f"{self.path} changed while vaulttools was editing it; nothing was written."
-            )
-        write_atomic(self.path, data)
+            import fcntl
+        except ImportError:  # Windows: the check still runs, only the window is not closed
+            yield
+            return
+        with open(self.lock_dir / self.LOCK_FILE, "a+b") as handle:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
