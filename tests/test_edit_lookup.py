@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from vaulttools.lookup import AmbiguousFollowUpError, NoSuchFollowUpError, resolve_followup
+from vaulttools.lookup import AmbiguousError, NoSuchFollowUpError, resolve_followup
 from vaulttools.model import FollowUp
 
 
@@ -53,7 +53,7 @@ def test_resolves(query: str, expected: str) -> None:
 
 
 def test_ambiguous_prefix_lists_the_candidates_in_one_sentence() -> None:
-    with pytest.raises(AmbiguousFollowUpError) as caught:
+    with pytest.raises(AmbiguousError) as caught:
         resolve_followup("fu-7", FOLLOWUPS)
     message = str(caught.value)
     assert "fu-7k2m (Send a thank-you" in message and "fu-7k3a (Connect" in message
@@ -61,7 +61,7 @@ def test_ambiguous_prefix_lists_the_candidates_in_one_sentence() -> None:
 
 
 def test_ambiguous_words() -> None:
-    with pytest.raises(AmbiguousFollowUpError, match="fits 3 follow-ups"):
+    with pytest.raises(AmbiguousError, match="fits 3 follow-ups"):
         resolve_followup("jane", FOLLOWUPS)
 
 

@@ -1,9 +1,409 @@
-"""Commands added by a later change."""
+"""The workflow after a meeting: done, snooze, status, referrals, drafts and the report."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
 import click
+
+from ..errors import UsageError, VaultError
+from ..lookup import describe, resolve_contact, resolve_followup, resolve_meeting
+from ..model import FollowUp, Meeting, to_json
+from ..notes import Note, as_int, decode, parse_note
+from ..stages import CONTACT_STATUSES
+from ..vault import Snapshot, Vault, create_exclusive
+from .app import AppState, pass_state
+from .options import DATE
+
+if TYPE_CHECKING:
+    from ..index import Index
+    from ..referrals import Suggested
+
+AUTO = "auto"
+REPORT_NOTE = "Informational Interviews Report {date}.md"
+DERIVED_SOURCES = ("next_contact", "stay_in_touch")
+
+
+@contextmanager
+def _index(state: AppState) -> Iterator[Index]:
+    """The vault's index, brought up to date, closed afterwards."""
+    from ..index import fresh_index
+
+    index = fresh_index(state.vault)
+    try:
+        yield index
+    finally:
+        index.close()
+
+
+def _read_note(vault: Vault, relative: str) -> tuple[Snapshot, str, Note]:
+    """A note's bytes (to check before writing), its text and what it says."""
+    snapshot = Snapshot.read(vault.path(relative), vault.state_dir)
+    text, problems = decode(snapshot.data)
+    if problems:
+        raise VaultError(f"{relative} {problems[0]}, so vaulttools will not edit it.")
+    return snapshot, text, parse_note(text, relative)
+
+
+def _write(snapshot: Snapshot, text: str) -> None:
+    snapshot.replace(text.encode("utf-8"))
+
+
+# done and snooze -------------------------------------------------------------------------
+
+
+def _find_followup(state: AppState, query: str) -> FollowUp:
+    with _index(state) as index:
+        return resolve_followup(query, index.followups(include_closed=True, today=state.today))
+
+
+def _refuse_closed(followup: FollowUp) -> None:
+    if followup.done:
+        when = f" on {followup.done_on.isoformat()}" if followup.done_on else ""
+        raise VaultError(f"{describe(followup)} was already done{when}; nothing was changed.")
+    if followup.cancelled:
+        raise VaultError(f"{describe(followup)} was cancelled; nothing was changed.")
+
+
+def _edit_task(state: AppState, followup: FollowUp, edit: Callable[[str, int], str]) -> None:
+    """Apply `edit(text, line)` to the follow-up's task line, checked against a fresh read."""
+    from ..edit import locate_task
+
+    snapshot, text, note = _read_note(state.vault, followup.note)
+    task = locate_task(note, followup.id, followup.line, followup.text)
+    _write(snapshot, edit(text, task.line))
+
+
+def _set_next_contact(state: AppState, followup: FollowUp, day: dt.date | None) -> None:
+    from ..edit import set_property
+
+    snapshot, text, _ = _read_note(state.vault, followup.note)
+    _write(snapshot, set_property(text, "next_contact", day))
+
+
+def _next_after_done(state: AppState, followup: FollowUp) -> dt.date | None:
+    """Today plus the contact's `stay_in_touch` days; None (clear it) when that is not set."""
+    _, _, note = _read_note(state.vault, followup.note)
+    days = as_int(note.properties.get("stay_in_touch"))
+    return state.today + dt.timedelta(days=days) if days and days > 0 else None
+
+
+@click.command("done")
+@click.argument("query", metavar="ID")
+@pass_state
+def done_command(state: AppState, query: str) -> None:
+    """Tick off a follow-up in its note: `- [x]` and today's ✅ date, as Obsidian Tasks does.
+
+    ID is an id that `vault followups` shows, a unique start of one, or words from the
+    follow-up's text. Only that task's line changes.
+
+    For a contact's reminder (from `next_contact` or `stay_in_touch`), done sets the
+    contact's `next_contact` to today plus its `stay_in_touch` days, or clears it when
+    `stay_in_touch` is not set.
+    """
+    followup = _find_followup(state, query)
+    _refuse_closed(followup)
+    if followup.source in DERIVED_SOURCES:
+        day = _next_after_done(state, followup)
+        _set_next_contact(state, followup, day)
+        after = f"next contact {day.isoformat()}" if day else "next_contact cleared"
+        click.echo(f"Done: {followup.text} ({after}, in {followup.note}).")
+        return
+    from ..edit import tick_task
+
+    _edit_task(state, followup, lambda text, line: tick_task(text, line, state.today))
+    click.echo(f"Done: {followup.text} ({followup.id}, in {followup.note}).")
+
+
+@click.command("snooze")
+@click.argument("query", metavar="ID")
+@click.argument("day", metavar="DATE", type=DATE)
+@pass_state
+def snooze_command(state: AppState, query: str, day: dt.date) -> None:
+    """Move a follow-up's due date to DATE (YYYY-MM-DD, today, tomorrow or a weekday).
+
+    The task's 📅 or [due:: ] date changes (else its ⏳ date; one is added when it has
+    neither), and a ⏰ reminder on the old day moves with it. For a contact's reminder,
+    the contact's `next_contact` is set to DATE.
+    """
+    followup = _find_followup(state, query)
+    _refuse_closed(followup)
+    if followup.source in DERIVED_SOURCES:
+        _set_next_contact(state, followup, day)
+    else:
+        from ..edit import snooze_task
+
+        _edit_task(state, followup, lambda text, line: snooze_task(text, line, day))
+    click.echo(f"Moved to {day.isoformat()}: {followup.text} ({followup.id}, in {followup.note}).")
+
+
+# status ------------------------------------------------------------------------------------
+
+
+@click.command("status")
+@click.argument("name")
+@click.argument("stage", type=click.Choice([*CONTACT_STATUSES, AUTO], case_sensitive=False))
+@pass_state
+def status_command(state: AppState, name: str, stage: str) -> None:
+    """Set the stage of the contact NAME, overriding the one worked out from the vault.
+
+    `auto` empties the contact's `status` property, so that `vault contacts` works the
+    stage out again from their meetings and follow-ups.
+    """
+    from ..edit import set_property
+
+    with _index(state) as index:
+        contact = resolve_contact(name, index.contacts(today=state.today))
+    stage = stage.casefold()
+    snapshot, text, _ = _read_note(state.vault, contact.note)
+    _write(snapshot, set_property(text, "status", None if stage == AUTO else stage))
+    if stage == AUTO:
+        click.echo(f"{contact.name}'s stage will be worked out from the vault ({contact.note}).")
+    else:
+        click.echo(f"{contact.name} is now {stage} ({contact.note}).")
+
+
+# referrals ---------------------------------------------------------------------------------
+
+
+def _suggested(state: AppState, index: Index) -> list[Suggested]:
+    """Every name suggested in a meeting note, resolved against the vault's notes."""
+    from ..referrals import suggested_names
+
+    pairs = []
+    for meeting in index.meetings(today=state.today):
+        try:
+            _, _, note = _read_note(state.vault, meeting.note)
+        except (OSError, VaultError):
+            continue  # a note that vanished or cannot be read suggests nobody
+        pairs.append((meeting, note))
+    return suggested_names(pairs, index.resolver().resolve)
+
+
+def _referral_json(referral: Suggested, created: str | None = None) -> dict[str, Any]:
+    data = to_json(referral)
+    data.pop("note", None)
+    if created is not None:
+        data["created"] = created
+    return data
+
+
+@click.command("referrals")
+@click.option("--create", is_flag=True, help="Create a contact note for each of them.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON array.")
+@pass_state
+def referrals_command(state: AppState, create: bool, as_json: bool) -> None:
+    """Names suggested in meetings that have no note yet.
+
+    A name counts when it is written as a link ([[Their Name]]) under a meeting note's
+    heading about suggested names. --create makes their contact notes, with `referred_by`
+    set to the person met and `how_we_met` to "Suggested by … (date meeting)".
+
+    JSON keys: name, suggested_by, meeting, date, and created (the new note's path) with
+    --create.
+    """
+    from ..referrals import referrals
+
+    with _index(state) as index:
+        found = referrals(_suggested(state, index))
+    if create:
+        _create_referrals(state, found, as_json)
+    elif as_json:
+        click.echo(json.dumps([_referral_json(r) for r in found], indent=2, ensure_ascii=False))
+    else:
+        _print_referrals(found)
+
+
+def _print_referrals(found: list[Suggested]) -> None:
+    if not found:
+        click.echo("No suggested names without a note.")
+    for referral in found:
+        by = f" by {referral.suggested_by}" if referral.suggested_by else ""
+        day = f" on {referral.date.isoformat()}" if referral.date else ""
+        click.echo(f"{referral.name}: suggested{by}{day} ({referral.meeting})")
+
+
+def _create_referrals(state: AppState, found: list[Suggested], as_json: bool) -> None:
+    """Create each contact; one that cannot be created is reported and the rest still are."""
+    from ..referrals import contact_request
+    from ..scaffold import Scaffolder
+
+    scaffolder = Scaffolder(state.vault, state.today)
+    created, failures = [], []
+    for referral in found:
+        try:
+            path = scaffolder.new_contact(contact_request(referral))
+        except VaultError as error:
+            failures.append(str(error))
+            continue
+        created.append(_referral_json(referral, str(path)))
+        if not as_json:
+            click.echo(path)
+    if as_json:
+        click.echo(json.dumps(created, indent=2, ensure_ascii=False))
+    elif not found:
+        click.echo("No suggested names without a note.")
+    for failure in failures:
+        click.echo(f"vault: {failure}", err=True)
+    if failures:
+        raise click.exceptions.Exit(1)
+
+
+# drafts ------------------------------------------------------------------------------------
+
+
+@click.group("draft")
+def draft_group() -> None:
+    """Write a message from your templates: a request for a conversation, or a thank-you.
+
+    Drafts use [me] in .vaulttools/config.toml and print to stdout; edit
+    draft-request.txt.j2 and draft-thanks.txt.j2 in your templates folder to change them.
+    """
+
+
+_MAILTO = click.option(
+    "--mailto", is_flag=True, help="Print a mailto: link with the subject and body filled in."
+)
+
+
+def _emit(state: AppState, rendered: str, template: str, to: str | None, mailto: bool) -> None:
+    from ..drafts import parse_draft
+
+    draft = parse_draft(rendered, template, to)
+    click.echo(draft.mailto() if mailto else draft.text(), nl=mailto)
+
+
+def _renderer(state: AppState) -> Any:
+    from ..templates import Renderer
+
+    return Renderer.for_dir(state.vault.path(state.vault.config.folders.templates))
+
+
+def _warn_missing_me(values: dict[str, Any], needed: tuple[str, ...]) -> None:
+    from ..drafts import missing_me
+
+    missing = missing_me(values, needed)
+    if missing:
+        keys = ", ".join(missing)
+        click.echo(
+            f"vault: tip: set {keys} under [me] in .vaulttools/config.toml for a fuller draft.",
+            err=True,
+        )
+
+
+@draft_group.command("request")
+@click.argument("name")
+@_MAILTO
+@pass_state
+def draft_request_command(state: AppState, name: str, mailto: bool) -> None:
+    """A message asking NAME for a 20–30 minute conversation about their work."""
+    from ..drafts import REQUEST_NEEDS, REQUEST_TEMPLATE, request_values
+
+    with _index(state) as index:
+        contact = resolve_contact(name, index.contacts(today=state.today))
+    _, _, note = _read_note(state.vault, contact.note)
+    values = request_values(state.vault.config.me, note)
+    _warn_missing_me(values, REQUEST_NEEDS)
+    rendered = _renderer(state).render(REQUEST_TEMPLATE, values)
+    _emit(state, rendered, REQUEST_TEMPLATE, values["contact"]["email"], mailto)
+
+
+@draft_group.command("thanks")
+@click.argument("meeting")
+@_MAILTO
+@pass_state
+def draft_thanks_command(state: AppState, meeting: str, mailto: bool) -> None:
+    """A thank-you for MEETING (a meeting note's name, or the person met: their latest).
+
+    It mentions the first points under the note's "Notes" heading, thanks them for the
+    names they suggested, and asks to stay in touch.
+    """
+    from ..drafts import THANKS_NEEDS, THANKS_TEMPLATE, thanks_values
+
+    with _index(state) as index:
+        found = resolve_meeting(meeting, index.meetings(today=state.today), state.today)
+        contact_note = _meeting_contact_note(state, index, found)
+        suggested = _suggested_here(state, index, found)
+    _, _, note = _read_note(state.vault, found.note)
+    person = _read_note(state.vault, contact_note)[2] if contact_note else None
+    me = state.vault.config.me
+    values = thanks_values(me, note, person, found.contact or "", suggested, state.today)
+    _warn_missing_me(values, THANKS_NEEDS)
+    rendered = _renderer(state).render(THANKS_TEMPLATE, values)
+    _emit(state, rendered, THANKS_TEMPLATE, values["contact"]["email"], mailto)
+
+
+def _meeting_contact_note(state: AppState, index: Index, meeting: Meeting) -> str | None:
+    notes = getattr(meeting, "contact_notes", ())
+    if notes:
+        return notes[0]
+    if not meeting.contact:
+        return None
+    contacts = index.contacts(today=state.today)
+    try:
+        return resolve_contact(meeting.contact, contacts).note
+    except VaultError:
+        return None
+
+
+def _suggested_here(state: AppState, index: Index, meeting: Meeting) -> list[str]:
+    return [s.name for s in _suggested(state, index) if s.meeting == meeting.note]
+
+
+# report ------------------------------------------------------------------------------------
+
+
+@click.command("report")
+@click.option("--markdown", is_flag=True, help="Write the report as a note and print its path.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@pass_state
+def report_command(state: AppState, markdown: bool, as_json: bool) -> None:
+    """What your search has covered so far, and what to do next.
+
+    People met and planned, organisations and roles covered, conversations per month,
+    thank-yous sent on time (ticked ✅ by the day after the conversation) or late, names
+    suggested and followed up (their contact is past `prospect`), and overdue follow-ups.
+    It warns when your conversations come from fewer than three organisations.
+
+    --markdown writes "Informational Interviews Report YYYY-MM-DD.md" at the vault's top
+    level (never over an existing note). JSON keys: today, conversations, met, planned,
+    organisations, roles, per_month, thank_yous, thank_you_details, suggested,
+    suggested_count, followed_up_count, overdue, warnings.
+    """
+    from ..report import build_report, render_markdown, render_text, report_json
+
+    if markdown and as_json:
+        raise UsageError("Choose one of --markdown and --json.")
+    with _index(state) as index:
+        report = build_report(
+            index.meetings(today=state.today),
+            index.contacts(today=state.today),
+            index.followups(include_closed=True, today=state.today),
+            _suggested(state, index),
+            state.today,
+        )
+    if as_json:
+        click.echo(json.dumps(report_json(report), indent=2, ensure_ascii=False))
+    elif markdown:
+        path = state.vault.path(REPORT_NOTE.format(date=state.today.isoformat()))
+        create_exclusive(path, render_markdown(report))
+        click.echo(path)
+    else:
+        click.echo(render_text(report), nl=False)
 
 
 def register(group: click.Group) -> None:
     """Add this module's commands to the `vault` group."""
+    for command in (
+        done_command,
+        snooze_command,
+        status_command,
+        referrals_command,
+        draft_group,
+        report_command,
+    ):
+        group.add_command(command)
