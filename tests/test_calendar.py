@@ -1,0 +1,532 @@
+"""The calendar feed, built from records and read back by parsers that are not ours."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import random
+import re
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+import vobject
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from ical.calendar_stream import IcsCalendarStream
+
+from vaulttools.calendar import (
+    FeedSettings,
+    build_calendar,
+    feed_settings,
+    fold,
+    followup_summary,
+    meeting_summary,
+    obsidian_url,
+    render_calendar,
+    text,
+    unfold,
+)
+from vaulttools.config import CalendarSettings, Config
+from vaulttools.errors import ConfigError
+from vaulttools.model import FollowUp, Meeting
+
+DATA = Path(__file__).parent / "data"
+NEW_YORK = ZoneInfo("America/New_York")
+SETTINGS = FeedSettings(vault_name="My Vault", zone="Pacific/Auckland")
+
+
+def followup(**changes: Any) -> FollowUp:
+    values: dict[str, Any] = {
+        "id": "fu-7k2m",
+        "text": "Send a thank-you to [[Jane Doe]]",
+        "due": dt.date(2026, 12, 5),
+        "time": None,
+        "done": False,
+        "cancelled": False,
+        "note": "Meetings/2026-12-04 Jane Doe.md",
+        "contact": "Jane Doe",
+    }
+    return FollowUp(**{**values, **changes})
+
+
+def meeting(**changes: Any) -> Meeting:
+    values: dict[str, Any] = {
+        "note": "Meetings/2026-12-04 Jane Doe.md",
+        "id": "mt-4fj2kq",
+        "contact": "Jane Doe",
+        "contacts": ("Jane Doe",),
+        "date": dt.date(2026, 12, 4),
+        "time": "10:00",
+        "duration": 30,
+        "status": "planned",
+        "location": "Café Rosa, 12 Queen St; upstairs",
+        "mode": "in-person",
+        "objective": "Learn how she moved into data engineering",
+        "organisation": "Acme Ltd",
+    }
+    return Meeting(**{**values, **changes})
+
+
+def sample() -> tuple[list[FollowUp], list[Meeting]]:
+    followups = [
+        followup(),
+        followup(
+            id="fu-q9x1",
+            text="Ask [[Jane Doe|Jane]] about the graduate programme, intake; dates \\ fees",
+            due=dt.date(2026, 12, 10),
+            time="14:30",
+            note="Contacts/Jane Doe.md",
+        ),
+        followup(id="fu-done", done=True),
+        followup(id="fu-cancelled", cancelled=True),
+        followup(id="fu-undated", due=None),
+    ]
+    meetings = [
+        meeting(),
+        meeting(id="mt-old", status="done"),
+        meeting(id="mt-off", status="cancelled"),
+    ]
+    return followups, meetings
+
+
+def lines_of(data: bytes) -> list[str]:
+    return unfold(data.decode("utf-8")).split("\r\n")[:-1]
+
+
+def property_values(data: bytes, name: str) -> list[str]:
+    return [line.split(":", 1)[1] for line in lines_of(data) if re.match(f"{name}[;:]", line)]
+
+
+# --- The reference feed ---------------------------------------------------------------------
+
+
+def test_the_feed_matches_the_reference_file() -> None:
+    """The whole feed, byte for byte; update tests/data/calendar-basic.ics on purpose only."""
+    data = build_calendar(*sample(), SETTINGS)
+    assert data == (DATA / "calendar-basic.ics").read_bytes()
+
+
+def test_the_todo_feed_matches_the_reference_file() -> None:
+    data = build_calendar(*sample(), dataclasses.replace(SETTINGS, todo=True))
+    assert data == (DATA / "calendar-todo.ics").read_bytes()
+
+
+# --- RFC 5545 form --------------------------------------------------------------------------
+
+
+def test_lines_end_in_crlf_and_fit_75_octets() -> None:
+    data = build_calendar(*sample(), SETTINGS)
+    assert data.endswith(b"END:VCALENDAR\r\n")
+    assert b"\n" not in data.replace(b"\r\n", b"")
+    assert all(len(line) <= 75 for line in data.split(b"\r\n"))
+
+
+def test_every_component_has_a_uid_and_a_dtstamp() -> None:
+    calendar = icalendar.Calendar.from_ical(build_calendar(*sample(), SETTINGS))
+    events = calendar.walk("VEVENT")
+    assert len(events) == 3
+    for event in events:
+        assert event["UID"].endswith("@my-vault.vaulttools")
+        assert isinstance(event.decoded("DTSTAMP"), dt.datetime)
+    assert len({event["UID"] for event in events}) == 3
+
+
+def test_the_header_carries_name_and_refresh_hints() -> None:
+    settings = dataclasses.replace(SETTINGS, name="Jobs, people; talks", refresh_minutes=90)
+    lines = lines_of(build_calendar([], [], settings))
+    assert "NAME:Jobs\\, people\\; talks" in lines
+    assert "X-WR-CALNAME:Jobs\\, people\\; talks" in lines
+    assert "REFRESH-INTERVAL;VALUE=DURATION:PT1H30M" in lines
+    assert "X-PUBLISHED-TTL:PT1H30M" in lines
+    assert "VERSION:2.0" in lines
+
+
+def test_an_empty_feed_is_still_a_calendar() -> None:
+    data = build_calendar([], [], SETTINGS)
+    calendar = IcsCalendarStream.calendar_from_ics(data.decode())
+    assert calendar.events == []
+    assert b"VTIMEZONE" not in data  # nothing refers to the zone
+
+
+@pytest.mark.parametrize(
+    ("value", "escaped"),
+    [
+        ("Smith, Jones; Partners", "Smith\\, Jones\\; Partners"),
+        ("C:\\Users\\me", "C:\\\\Users\\\\me"),
+        ("line one\nline two\r\nthree\rfour", "line one\\nline two\\nthree\\nfour"),
+        ("bell\x07 and tab\t", "bell and tab\t"),
+        ("Zürich 🚀", "Zürich 🚀"),
+    ],
+)
+def test_text_is_escaped(value: str, escaped: str) -> None:
+    assert text(value) == escaped
+
+
+@given(st.text())
+def test_folding_keeps_every_character_and_every_line_short(value: str) -> None:
+    line = "SUMMARY:" + text(value)
+    folded = fold(line)
+    assert unfold(folded) == line
+    for piece in folded.encode("utf-8").split(b"\r\n"):
+        assert len(piece) <= 75
+        piece.decode("utf-8")  # never cut inside a character
+
+
+@settings(max_examples=60, deadline=None)
+@given(place=st.text(), person=st.text(min_size=1).filter(lambda s: s.strip()))
+def test_any_text_comes_back_from_other_parsers(place: str, person: str) -> None:
+    data = build_calendar([], [meeting(location=place, contact=person, contacts=())], SETTINGS)
+    expected_place = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", re.sub(r"\r\n?", "\n", place))
+    expected_person = re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", re.sub(r"\r\n?", "\n", person))
+    event = vobject.readOne(data.decode()).vevent
+    assert event.summary.value == f"Meeting: {expected_person} (Acme Ltd)"
+    if expected_place:
+        assert event.location.value == expected_place
+        parsed = icalendar.Calendar.from_ical(data).walk("VEVENT")[0]
+        assert str(parsed["LOCATION"]) == expected_place
+
+
+# --- Same vault, same bytes; stable UIDs ----------------------------------------------------
+
+
+def test_the_order_of_the_records_does_not_matter() -> None:
+    followups, meetings = sample()
+    expected = build_calendar(followups, meetings, SETTINGS)
+    for seed in range(5):
+        random.Random(seed).shuffle(followups)
+        random.Random(seed).shuffle(meetings)
+        assert build_calendar(followups, meetings, SETTINGS) == expected
+
+
+def test_dtstamp_comes_from_the_item_not_the_clock() -> None:
+    data = build_calendar(*sample(), SETTINGS)
+    assert property_values(data, "DTSTAMP") == [
+        "20261204T000000Z",  # the meeting's day
+        "20261205T000000Z",
+        "20261210T000000Z",
+    ]
+
+
+def test_edits_to_an_item_keep_its_uid() -> None:
+    before = property_values(build_calendar([followup()], [meeting()], SETTINGS), "UID")
+    edited = followup(text="Email Jane a thank-you", due=dt.date(2026, 12, 7), line=40)
+    moved = meeting(date=dt.date(2027, 1, 5), time="16:00", location="Online")
+    after = property_values(build_calendar([edited], [moved], SETTINGS), "UID")
+    assert before == after == ["mt-4fj2kq@my-vault.vaulttools", "fu-7k2m@my-vault.vaulttools"]
+
+
+def test_uids_name_the_vault() -> None:
+    other = dataclasses.replace(SETTINGS, vault_name="Work notes")
+    assert property_values(build_calendar([followup()], [], other), "UID") == [
+        "fu-7k2m@work-notes.vaulttools"
+    ]
+    unicode_vault = dataclasses.replace(SETTINGS, vault_name="Notizen Zürich")
+    (uid,) = property_values(build_calendar([followup()], [], unicode_vault), "UID")
+    assert re.fullmatch(r"fu-7k2m@notizen-z-rich-[0-9a-f]{8}\.vaulttools", uid)
+
+
+def test_ids_that_are_paths_become_safe_uids() -> None:
+    data = build_calendar([], [meeting(id="Meetings/Lunch, with Jo.md")], SETTINGS)
+    assert property_values(data, "UID") == [
+        "Meetings%2FLunch%2C%20with%20Jo.md@my-vault.vaulttools"
+    ]
+
+
+def test_a_block_id_used_twice_still_gives_two_events() -> None:
+    data = build_calendar([followup(), followup(note="Contacts/Jane Doe.md")], [], SETTINGS)
+    assert property_values(data, "UID") == [
+        "fu-7k2m@my-vault.vaulttools",
+        "fu-7k2m@my-vault.vaulttools-2",
+    ]
+
+
+# --- What is in the feed --------------------------------------------------------------------
+
+
+def test_only_open_dated_followups_and_coming_meetings_are_events() -> None:
+    rendered = render_calendar(*sample(), SETTINGS)
+    uids = property_values(rendered.data, "UID")
+    assert [uid.split("@")[0] for uid in uids] == ["mt-4fj2kq", "fu-7k2m", "fu-q9x1"]
+    assert (rendered.followups, rendered.meetings) == (2, 1)
+
+
+@pytest.mark.parametrize("status", ["done", "cancelled", "Canceled", " DONE "])
+def test_closed_meetings_leave_the_feed(status: str) -> None:
+    assert render_calendar([], [meeting(status=status)], SETTINGS).meetings == 0
+
+
+def test_followups_or_meetings_can_be_left_out() -> None:
+    followups, meetings = sample()
+    only_meetings = render_calendar(
+        followups, meetings, dataclasses.replace(SETTINGS, followups=False)
+    )
+    only_followups = render_calendar(
+        followups, meetings, dataclasses.replace(SETTINGS, meetings=False)
+    )
+    assert (only_meetings.followups, only_meetings.meetings) == (0, 1)
+    assert (only_followups.followups, only_followups.meetings) == (2, 0)
+
+
+def test_a_whole_day_followup_is_a_date_event_ending_next_day() -> None:
+    data = build_calendar([followup(due=dt.date(2026, 12, 31))], [], SETTINGS)
+    event = icalendar.Calendar.from_ical(data).walk("VEVENT")[0]
+    assert event.decoded("DTSTART") == dt.date(2026, 12, 31)
+    assert event.decoded("DTEND") == dt.date(2027, 1, 1)
+    assert "DTSTART;VALUE=DATE:20261231" in lines_of(data)
+    assert str(event["TRANSP"]) == "TRANSPARENT"
+
+
+def test_a_whole_day_followup_alarms_at_the_configured_time_of_day() -> None:
+    event = _ical_event(build_calendar([followup()], [], SETTINGS))
+    assert [alarm.trigger for alarm in event.alarm] == [dt.timedelta(hours=9)]
+    silent = dataclasses.replace(SETTINGS, followup_alarm_time=None)
+    assert _ical_event(build_calendar([followup()], [], silent)).alarm == []
+
+
+def test_a_timed_followup_starts_and_alarms_at_its_time() -> None:
+    event = _ical_event(build_calendar([followup(time="14:30")], [], SETTINGS))
+    assert event.dtstart == dt.datetime(2026, 12, 5, 14, 30, tzinfo=ZoneInfo("Pacific/Auckland"))
+    assert event.dtend - event.dtstart == dt.timedelta(minutes=15)
+    assert [alarm.trigger for alarm in event.alarm] == [dt.timedelta(0)]
+
+
+def test_a_meeting_has_place_length_alarm_and_link() -> None:
+    event = _ical_event(build_calendar([], [meeting(duration=45)], SETTINGS))
+    assert event.summary == "Meeting: Jane Doe (Acme Ltd)"
+    assert event.location == "Café Rosa, 12 Queen St; upstairs"
+    assert event.dtend - event.dtstart == dt.timedelta(minutes=45)
+    assert [alarm.trigger for alarm in event.alarm] == [dt.timedelta(minutes=-30)]
+    assert event.url == "obsidian://open?vault=My%20Vault&file=Meetings%2F2026-12-04%20Jane%20Doe"
+    assert "Objective: Learn how she moved into data engineering" in event.description
+    assert "With: Jane Doe (Acme Ltd)" in event.description
+
+
+def test_meeting_alarms_can_be_turned_off() -> None:
+    quiet = dataclasses.replace(SETTINGS, meeting_alarm_minutes=0)
+    assert _ical_event(build_calendar([], [meeting()], quiet)).alarm == []
+
+
+def test_a_meeting_without_a_time_holds_its_day() -> None:
+    event = _ical_event(build_calendar([], [meeting(time=None)], SETTINGS))
+    assert event.dtstart == dt.date(2026, 12, 4)
+    assert event.alarm == []
+
+
+def test_a_meeting_without_a_length_takes_the_default() -> None:
+    event = _ical_event(build_calendar([], [meeting(duration=0)], SETTINGS))
+    assert event.dtend - event.dtstart == dt.timedelta(minutes=30)
+
+
+def test_followups_as_todos() -> None:
+    settings = dataclasses.replace(SETTINGS, todo=True)
+    data = build_calendar(*sample(), settings)
+    todos = {todo.uid.split("@")[0]: todo for todo in _ical(data).todos}
+    assert set(todos) == {"fu-7k2m", "fu-q9x1", "fu-undated"}
+    assert todos["fu-7k2m"].due == dt.date(2026, 12, 5)
+    assert todos["fu-q9x1"].due == dt.datetime(
+        2026, 12, 10, 14, 30, tzinfo=ZoneInfo("Pacific/Auckland")
+    )
+    assert todos["fu-undated"].due is None
+    assert todos["fu-7k2m"].status == "NEEDS-ACTION"
+    # The alarm rings at 09:00 in the vault's zone on the day it is due.
+    (todo,) = [
+        t
+        for t in icalendar.Calendar.from_ical(data).walk("VTODO")
+        if t["UID"].startswith("fu-7k2m")
+    ]
+    (alarm,) = todo.walk("VALARM")
+    assert alarm.decoded("TRIGGER") == dt.datetime(2026, 12, 4, 20, 0, tzinfo=dt.UTC)
+    assert [event.uid.split("@")[0] for event in _ical(data).events] == ["mt-4fj2kq"]
+
+
+# --- Words ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("task", "summary"),
+    [
+        ("Send a thank-you to [[Jane Doe]]", "Thank-you: Jane Doe"),
+        ("Send thank-you email to [[Jane Doe]]", "Thank-you email: Jane Doe"),
+        ("Send a thank you note to [[Jane Doe|Jane]]", "Thank-you note: Jane"),
+        ("Reflect on the conversation with [[Jane Doe]]", "Reflect: Jane Doe"),
+        ("Connect with [[Jane Doe]] online", "Connect online: Jane Doe"),
+        ("Add the people Jane Doe suggested as contacts", "Add contacts suggested by Jane Doe"),
+        ("Follow up with [[Jane Doe]]", "Follow up: Jane Doe"),
+        ("Send a thank-you to the whole team", "Send a thank-you to the whole team"),
+        (
+            "Read [the report](https://example.com/r.pdf) before the call",
+            "Read the report before the call",
+        ),
+        ("Ask about [[Acme Ltd#Graduates|the programme]]", "Ask about the programme"),
+        ("", "Follow-up: Jane Doe"),
+    ],
+)
+def test_followup_summaries_read_well_on_a_phone(task: str, summary: str) -> None:
+    assert followup_summary(followup(text=task)) == summary
+
+
+def test_derived_followups_say_what_to_do() -> None:
+    assert followup_summary(followup(source="next_contact", text="x")) == "Get in touch: Jane Doe"
+    assert followup_summary(followup(source="stay_in_touch", text="x")) == "Stay in touch: Jane Doe"
+
+
+def test_meeting_summaries_name_everyone() -> None:
+    group = meeting(contacts=("Jane Doe", "Raj Patel"), organisation=None)
+    assert meeting_summary(group) == "Meeting: Jane Doe, Raj Patel"
+    nobody = meeting(contact=None, contacts=(), organisation=None, note="Meetings/Careers fair.md")
+    assert meeting_summary(nobody) == "Meeting: Careers fair"
+
+
+def test_obsidian_links_are_percent_encoded() -> None:
+    url = obsidian_url("Notes & more", "People/José #1 [x].md")
+    assert (
+        url == "obsidian://open?vault=Notes%20%26%20more&file=People%2FJos%C3%A9%20%231%20%5Bx%5D"
+    )
+
+
+# --- Time zones -----------------------------------------------------------------------------
+
+ZONES = [
+    "Pacific/Auckland",
+    "America/New_York",
+    "Europe/London",
+    "Europe/Dublin",  # daylight saving written as negative winter time in tzdata
+    "Australia/Lord_Howe",  # half-hour daylight saving
+    "Asia/Kolkata",  # no daylight saving
+    "Africa/Casablanca",  # clocks change around Ramadan
+    "UTC",
+]
+DAYS = [
+    dt.date(2026, 3, 8),  # the United States change
+    dt.date(2026, 3, 29),  # Europe changes
+    dt.date(2026, 4, 5),  # New Zealand and Lord Howe change
+    dt.date(2026, 7, 1),
+    dt.date(2026, 9, 27),
+    dt.date(2026, 10, 25),
+    dt.date(2026, 11, 1),
+    dt.date(2027, 1, 15),
+]
+TIMES = ["00:15", "09:00", "12:30", "23:45"]
+
+
+def zone_sample(zone: str) -> tuple[bytes, dict[str, dt.datetime]]:
+    """A meeting at several times on days around clock changes, and where each starts."""
+    meetings, expected = [], {}
+    for day in DAYS:
+        for clock in TIMES:
+            ident = f"mt-{day:%Y%m%d}-{clock.replace(':', '')}"
+            meetings.append(meeting(id=ident, date=day, time=clock))
+            local = dt.datetime.combine(day, dt.time.fromisoformat(clock), ZoneInfo(zone))
+            expected[f"{ident}@my-vault.vaulttools"] = local.astimezone(NEW_YORK)
+    data = build_calendar([], meetings, dataclasses.replace(SETTINGS, zone=zone))
+    return data, expected
+
+
+def starts_by_parser(data: bytes) -> dict[str, dict[str, dt.datetime]]:
+    with_icalendar = {
+        str(event["UID"]): event.decoded("DTSTART")
+        for event in icalendar.Calendar.from_ical(data).walk("VEVENT")
+    }
+    with_vobject = {
+        event.uid.value: event.dtstart.value for event in vobject.readOne(data.decode()).vevent_list
+    }
+    with_ical = {event.uid: event.dtstart for event in _ical(data).events}
+    return {"icalendar": with_icalendar, "vobject": with_vobject, "ical": with_ical}
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_meetings_are_at_the_right_time_in_another_zone(zone: str) -> None:
+    data, expected = zone_sample(zone)
+    for parser, starts in starts_by_parser(data).items():
+        in_new_york = {uid: start.astimezone(NEW_YORK) for uid, start in starts.items()}
+        assert in_new_york == expected, parser
+
+
+@pytest.mark.parametrize("zone", [zone for zone in ZONES if zone != "UTC"])
+def test_our_vtimezone_alone_gives_the_right_times(zone: str) -> None:
+    """Under a TZID no parser knows, each must fall back on the VTIMEZONE we wrote."""
+    data, expected = zone_sample(zone)
+    # Each test its own name: icalendar remembers a zone by its TZID for the whole process.
+    private = "Vault " + zone.replace("/", " ")
+    data = data.replace(f"TZID={zone}:".encode(), f"TZID={private}:".encode())
+    data = data.replace(f"TZID:{zone}\r\n".encode(), f"TZID:{private}\r\n".encode())
+    for parser, starts in starts_by_parser(data).items():
+        in_new_york = {uid: start.astimezone(NEW_YORK) for uid, start in starts.items()}
+        assert in_new_york == expected, parser
+
+
+@pytest.mark.parametrize("zone", [zone for zone in ZONES if zone != "UTC"])
+def test_the_vtimezone_agrees_with_the_zone_every_hour(zone: str) -> None:
+    data, _ = zone_sample(zone)
+    written = icalendar.Calendar.from_ical(data).walk("VTIMEZONE")[0].to_tz()
+    real = ZoneInfo(zone)
+    moment = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    while moment.year < 2028:
+        assert moment.astimezone(written).utcoffset() == moment.astimezone(real).utcoffset(), moment
+        moment += dt.timedelta(hours=1)
+
+
+def test_a_zone_with_a_yearly_rule_is_written_once_for_all_years() -> None:
+    def zone_lines(day: dt.date) -> list[str]:
+        lines = lines_of(build_calendar([], [meeting(date=day)], SETTINGS))
+        return lines[lines.index("BEGIN:VTIMEZONE") : lines.index("END:VTIMEZONE") + 1]
+
+    assert zone_lines(dt.date(2026, 12, 4)) == zone_lines(dt.date(2031, 6, 1))
+    assert "RRULE:FREQ=YEARLY;BYMONTH=9;BYDAY=-1SU" in zone_lines(dt.date(2026, 12, 4))
+
+
+def test_utc_times_are_written_in_utc() -> None:
+    data = build_calendar([], [meeting()], dataclasses.replace(SETTINGS, zone="UTC"))
+    assert "DTSTART:20261204T100000Z" in lines_of(data)
+    assert b"VTIMEZONE" not in data
+
+
+def test_a_meeting_across_a_clock_change_lasts_its_real_length() -> None:
+    # Clocks in New Zealand go back at 03:00 on 5 April 2026: 02:30 + 60 min is 02:30 again.
+    settings = dataclasses.replace(SETTINGS, zone="Pacific/Auckland")
+    start_day = dt.date(2026, 4, 5)
+    event = _ical_event(
+        build_calendar([], [meeting(date=start_day, time="02:30", duration=60)], settings)
+    )
+    assert event.dtend.astimezone(dt.UTC) - event.dtstart.astimezone(dt.UTC) == dt.timedelta(
+        hours=1
+    )
+
+
+# --- Settings -------------------------------------------------------------------------------
+
+
+def test_settings_come_from_the_config() -> None:
+    config = Config(timezone="Europe/Berlin", calendar=CalendarSettings(followup_alarm_time=""))
+    settings = feed_settings(config, "My Vault", todo=True)
+    assert settings.zone == "Europe/Berlin"
+    assert settings.followup_alarm_time is None
+    assert settings.todo
+
+
+@pytest.mark.parametrize(
+    ("calendar", "message"),
+    [
+        (CalendarSettings(followup_alarm_time="9am"), "followup_alarm_time '9am' is not a time"),
+        (CalendarSettings(refresh_minutes=0), "refresh_minutes must be at least 1"),
+        (CalendarSettings(meeting_alarm_minutes=-5), "meeting_alarm_minutes must be 0 or more"),
+    ],
+)
+def test_bad_calendar_settings_are_reported(calendar: CalendarSettings, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        feed_settings(Config(timezone="UTC", calendar=calendar), "My Vault")
+
+
+# --- Helpers --------------------------------------------------------------------------------
+
+
+def _ical(data: bytes) -> Any:
+    return IcsCalendarStream.calendar_from_ics(data.decode("utf-8"))
+
+
+def _ical_event(data: bytes) -> Any:
+    (event,) = _ical(data).events
+    return event
