@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from vaulttools.edit import (
     PropertyEditError,
     TaskStateError,
+    is_recurring,
     locate_task,
     set_property,
     snooze_task,
@@ -302,3 +303,31 @@ def test_any_one_line_text_replaces_a_plain_value_exactly(value: str) -> None:
     raw = after.split("\n---\n")[0].removeprefix("---\n")
     assert yaml.safe_load(raw)["stay_in_touch"] == value
     assert len(differing_lines(CONTACT, after)) == 1
+
+
+def test_set_property_in_empty_crlf_front_matter_uses_crlf() -> None:
+    assert (
+        set_property("---\r\n---\r\nBody", "status", "met") == "---\r\nstatus: met\r\n---\r\nBody"
+    )
+
+
+def test_set_property_keeps_a_byte_order_mark() -> None:
+    before = "\ufeff---\ntype: contact\nstatus: met\n---\n"
+    assert set_property(before, "status", "thanked") == before.replace("met", "thanked")
+
+
+def test_set_property_refuses_duplicate_keys() -> None:
+    with pytest.raises(PropertyEditError):
+        set_property("---\nstatus: met\nstatus: thanked\n---\n", "status", "declined")
+
+
+@pytest.mark.parametrize(
+    ("line", "recurring"),
+    [
+        ("- [ ] Water plants 🔁 every week 📅 2026-12-02", True),
+        ("- [ ] Water plants [repeat:: every week] [due:: 2026-12-02]", True),
+        ("- [ ] Send a thank-you 📅 2026-12-02", False),
+    ],
+)
+def test_is_recurring(line: str, recurring: bool) -> None:
+    assert is_recurring(line) is recurring

@@ -15,8 +15,8 @@ from typing import Any
 
 from .config import Me
 from .errors import TemplateError
+from .lookup import readable
 from .notes import Note, as_date, as_link, as_text
-from .tasks import WIKILINK
 
 REQUEST_TEMPLATE = "draft-request.txt.j2"
 THANKS_TEMPLATE = "draft-thanks.txt.j2"
@@ -139,7 +139,7 @@ def discussed_points(meeting: Note, limit: int = MAX_POINTS) -> list[str]:
     """
     points: list[str] = []
     for line in _section_lines(meeting.body, "notes"):
-        text = _plain(_BULLET.sub("", line)).strip()
+        text = readable(_BULLET.sub("", line)).strip()
         if text and not text.startswith("#"):
             points.append(text.rstrip("."))
         if len(points) == limit:
@@ -160,11 +160,6 @@ def _section_lines(body: str, title: str) -> list[str]:
         elif level is not None:
             lines.append(line.rstrip("\r"))
     return lines
-
-
-def _plain(text: str) -> str:
-    """`[[Jane Doe|Jane]]` -> `Jane`, `[[Jane Doe]]` -> `Jane Doe`."""
-    return WIKILINK.sub(lambda m: m[1].split("|", 1)[-1].split("#", 1)[0], text)
 
 
 REQUEST_NEEDS = ("name", "about", "field")

@@ -88,6 +88,13 @@ def _task_parts(line: str) -> re.Match[str]:
 
 # Ticking -----------------------------------------------------------------------------------
 
+_RECURRING = re.compile(r"🔁|[\[(][ \t]*repeat[ \t]*::", re.IGNORECASE)
+
+
+def is_recurring(line: str) -> bool:
+    """A task that repeats: Obsidian Tasks adds its next occurrence when it is ticked there."""
+    return bool(_RECURRING.search(line))
+
 
 def tick_line(line: str, day: dt.date) -> str:
     """`- [ ] Call 📅 … ^fu-1` -> `- [x] Call 📅 … ✅ <day> ^fu-1`, as Obsidian Tasks does."""
@@ -207,7 +214,8 @@ def set_property(text: str, key: str, value: Any) -> str:
     lines = body.split("\n")
     # Front matter lines are 1 .. body_line - 2 of the file (line 0 is the opening ---).
     fm_lines = lines[1 : body_line - 1]
-    new_fm = _edit_front_matter(fm_lines, before, key, value)
+    eol = "\r" if lines[0].endswith("\r") else ""  # the opening fence tells CRLF notes apart
+    new_fm = _edit_front_matter(fm_lines, before, key, value, eol)
     _check_only_key_changed(before, _load_mapping("\n".join(new_fm) + "\n"), key, value)
     return bom + "\n".join([lines[0], *new_fm, *lines[body_line - 1 :]])
 
@@ -236,9 +244,9 @@ def _first_line(error: Exception) -> str:
     return str(error).strip().splitlines()[0].rstrip(":") if str(error).strip() else "unreadable"
 
 
-def _edit_front_matter(lines: list[str], data: Any, key: str, value: Any) -> list[str]:
+def _edit_front_matter(lines: list[str], data: Any, key: str, value: Any, eol: str) -> list[str]:
     if key not in data:
-        return _append_property(lines, key, value)
+        return _append_property(lines, key, value, eol)
     start = data.lc.key(key)[0]
     end = _span_end(lines, data, key)
     if end == start + 1:
@@ -337,15 +345,12 @@ def _render_like(old: str, value: Any) -> str:
     return yaml_value(value)
 
 
-def _append_property(lines: list[str], key: str, value: Any) -> list[str]:
-    """A new property goes after the last one, with the front matter's own line ending."""
-    ending = "\r" if lines and lines[0].endswith("\r") else ""
-    if not lines:
-        ending = ""
+def _append_property(lines: list[str], key: str, value: Any, eol: str) -> list[str]:
+    """A new property goes after the last one, with the note's own line ending."""
     last = len(lines)
     while last > 0 and not lines[last - 1].strip():
         last -= 1
-    new_line = _with_value(f"{key}:", "", _render_like("", value)) + ending
+    new_line = _with_value(f"{key}:", "", _render_like("", value)) + eol
     return [*lines[:last], new_line, *lines[last:]]
 
 

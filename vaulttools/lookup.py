@@ -10,6 +10,7 @@ from typing import TypeVar
 from .errors import VaultError
 from .model import Contact, FollowUp, Meeting
 from .names import name_key
+from .tasks import WIKILINK
 
 MAX_LISTED = 5
 _T = TypeVar("_T")
@@ -63,10 +64,16 @@ def _by_words(query: str, pool: Sequence[FollowUp]) -> list[FollowUp]:
     return [f for f in pool if all(word in name_key(f.text) for word in words)]
 
 
+def readable(text: str) -> str:
+    """Links as a reader sees them: `[[Jane Doe|Jane]]` -> `Jane`, `[[Jane Doe]]` -> `Jane Doe`."""
+    return WIKILINK.sub(lambda m: m[1].split("|", 1)[-1].split("#", 1)[0], text)
+
+
 def describe(followup: FollowUp) -> str:
     """`fu-7k2m (Send a thank-you to Jane Doe, due 2026-12-02)`: how a candidate is listed."""
     due = f", due {followup.due.isoformat()}" if followup.due else ""
-    text = followup.text if len(followup.text) <= 50 else followup.text[:49] + "…"
+    text = readable(followup.text)
+    text = text if len(text) <= 50 else text[:49] + "…"
     return f"{followup.id} ({text}{due})"
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..errors import UsageError, VaultError
-from ..lookup import describe, resolve_contact, resolve_followup, resolve_meeting
+from ..lookup import describe, readable, resolve_contact, resolve_followup, resolve_meeting
 from ..model import FollowUp, Meeting, to_json
 from ..notes import Note, as_int, decode, parse_note
 from ..stages import CONTACT_STATUSES
@@ -69,13 +69,17 @@ def _refuse_closed(followup: FollowUp) -> None:
         raise VaultError(f"{describe(followup)} was cancelled; nothing was changed.")
 
 
-def _edit_task(state: AppState, followup: FollowUp, edit: Callable[[str, int], str]) -> None:
-    """Apply `edit(text, line)` to the follow-up's task line, checked against a fresh read."""
+def _edit_task(state: AppState, followup: FollowUp, edit: Callable[[str, int], str]) -> str:
+    """Apply `edit(text, line)` to the follow-up's task line, checked against a fresh read.
+
+    Returns the line as it was, for what the command says afterwards.
+    """
     from ..edit import locate_task
 
     snapshot, text, note = _read_note(state.vault, followup.note)
     task = locate_task(note, followup.id, followup.line, followup.text)
     _write(snapshot, edit(text, task.line))
+    return text.removeprefix("\ufeff").split("\n")[task.line]
 
 
 def _set_next_contact(state: AppState, followup: FollowUp, day: dt.date | None) -> None:
@@ -111,12 +115,18 @@ def done_command(state: AppState, query: str) -> None:
         day = _next_after_done(state, followup)
         _set_next_contact(state, followup, day)
         after = f"next contact {day.isoformat()}" if day else "next_contact cleared"
-        click.echo(f"Done: {followup.text} ({after}, in {followup.note}).")
+        click.echo(f"Done: {readable(followup.text)} ({after}, in {followup.note}).")
         return
-    from ..edit import tick_task
+    from ..edit import is_recurring, tick_task
 
-    _edit_task(state, followup, lambda text, line: tick_task(text, line, state.today))
-    click.echo(f"Done: {followup.text} ({followup.id}, in {followup.note}).")
+    line = _edit_task(state, followup, lambda text, at: tick_task(text, at, state.today))
+    click.echo(f"Done: {readable(followup.text)} ({followup.id}, in {followup.note}).")
+    if is_recurring(line):
+        click.echo(
+            "vault: this task repeats; vaulttools ticked it but did not add the next "
+            "occurrence (ticking it in Obsidian with the Tasks plugin does).",
+            err=True,
+        )
 
 
 @click.command("snooze")
@@ -138,7 +148,8 @@ def snooze_command(state: AppState, query: str, day: dt.date) -> None:
         from ..edit import snooze_task
 
         _edit_task(state, followup, lambda text, line: snooze_task(text, line, day))
-    click.echo(f"Moved to {day.isoformat()}: {followup.text} ({followup.id}, in {followup.note}).")
+    what = f"{readable(followup.text)} ({followup.id}, in {followup.note})"
+    click.echo(f"Moved to {day.isoformat()}: {what}.")
 
 
 # status ------------------------------------------------------------------------------------
