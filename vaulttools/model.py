@@ -26,6 +26,7 @@ class FollowUp:
     source: str = "task"  # task, next_contact or stay_in_touch
     line: int | None = None  # 0-based line of the task in its note; None when derived
     done_on: dt.date | None = None
+    contact_note: str | None = None  # the contact's note, when the contact has one
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class Meeting:
     mode: str | None = None
     objective: str | None = None
     organisation: str | None = None
+    contact_notes: tuple[str, ...] = ()  # notes of the people in `contacts` that have one
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class Contact:
     next_followup: dt.date | None
     email: str | None = None
     referred_by: str | None = None
+    organisation_note: str | None = None  # the organisation's note, when it has one
 
 
 def to_json(record: Any) -> dict[str, Any]:

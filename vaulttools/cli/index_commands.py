@@ -1,9 +1,334 @@
-"""Commands added by a later change."""
+"""`vault index`, the listings (`contacts`, `meetings`, `followups`), `search` and `check`."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import shutil
+import sys
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
 import click
+
+from ..errors import UsageError
+from ..index import Index, fresh_index, write_index_note
+from ..model import Contact, FollowUp, Meeting, to_json
+from ..tasks import WIKILINK
+from .app import AppState, pass_state
+from .options import DATE
+
+JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print one JSON array.")
+
+
+# Printing.
+
+
+def _width(text: str) -> int:
+    """Columns a string takes in a terminal: wide characters two, combining marks none."""
+    return sum(
+        0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        for ch in text
+    )
+
+
+def _clip(text: str, width: int) -> str:
+    if _width(text) <= width:
+        return text
+    while text and _width(text) > width - 1:
+        text = text[:-1]
+    return text + "…"
+
+
+def print_table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    *,
+    styles: Sequence[dict[str, Any]] | None = None,
+    flexible: int | None = None,
+) -> None:
+    """Aligned columns; on a terminal the `flexible` column is clipped to fit its width."""
+    widths = [
+        max(_width(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)
+    ]
+    if flexible is not None and sys.stdout.isatty():
+        spare = shutil.get_terminal_size().columns - (sum(widths) + 2 * (len(widths) - 1))
+        widths[flexible] = max(12, widths[flexible] + min(0, spare))
+    click.echo(click.style(_line(headers, widths), bold=True))
+    for number, row in enumerate(rows):
+        style = styles[number] if styles else {}
+        click.echo(click.style(_line(row, widths), **style) if style else _line(row, widths))
+
+
+def _line(cells: Sequence[str], widths: Sequence[int]) -> str:
+    padded = [
+        _clip(str(cell), width) + " " * (width - _width(_clip(str(cell), width)))
+        for cell, width in zip(cells, widths, strict=True)
+    ]
+    return "  ".join(padded).rstrip()
+
+
+def print_json(records: Iterable[Any]) -> None:
+    click.echo(json.dumps([to_json(record) for record in records], ensure_ascii=False, indent=2))
+
+
+def _readable(text: str) -> str:
+    """Task text as a person reads it: `[[Jane Doe|Jane]]` shows as `Jane`."""
+    return WIKILINK.sub(lambda link: link[1].split("|")[-1].split("#")[0].strip(), text)
+
+
+def _day(value: dt.date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+# vault index
+
+
+@click.command("index")
+@click.option("--rebuild", is_flag=True, help="Forget the index and read every note again.")
+@pass_state
+def index_command(state: AppState, rebuild: bool) -> None:
+    """Bring the index up to date, and regenerate the index note."""
+    vault = state.vault
+    with Index.open(vault) as index:
+        report = index.rebuild() if rebuild else index.sync()
+        total = len(index.notes())
+        click.echo(
+            f"Indexed {_plural(total, 'note')}: read {report.read:,}, added {report.added:,}, "
+            f"changed {report.changed:,}, removed {report.removed:,}."
+        )
+        _print_unreadable(index.unreadable())
+        if write_index_note(vault, index, state.today):
+            click.echo(f"Updated {vault.config.index_note}.")
+
+
+def _print_unreadable(unreadable: Sequence[tuple[str, str]]) -> None:
+    if not unreadable:
+        return
+    click.echo(f"{_plural(len({path for path, _ in unreadable}), 'note')} could not be fully read:")
+    for path, reason in unreadable:
+        click.echo(f"  {path}: {reason}")
+
+
+# Listings.
+
+
+@click.command("followups")
+@click.option("--overdue", is_flag=True, help="Only those due before today.")
+@click.option(
+    "--within",
+    "days",
+    type=click.IntRange(min=0),
+    metavar="DAYS",
+    help="Only those due within DAYS from today, overdue ones included.",
+)
+@click.option("--all", "show_all", is_flag=True, help="Include done and cancelled ones.")
+@JSON_OPTION
+@pass_state
+def followups_command(
+    state: AppState, overdue: bool, days: int | None, show_all: bool, as_json: bool
+) -> None:
+    """List follow-ups by due date: tasks with a date in contact and meeting notes."""
+    today = state.today
+    with fresh_index(state.vault) as index:
+        found = index.followups(include_closed=show_all, today=today)
+    found = [f for f in found if _wanted(f, today, overdue, days)]
+    if as_json:
+        print_json(found)
+    elif not found:
+        click.echo("No follow-ups." if show_all else "No open follow-ups.")
+    else:
+        _followup_table(found, today)
+
+
+def _wanted(followup: FollowUp, today: dt.date, overdue: bool, days: int | None) -> bool:
+    if days is not None:
+        return followup.due is not None and followup.due <= today + dt.timedelta(days=days)
+    if overdue:
+        return _is_overdue(followup, today)
+    return True
+
+
+def _is_overdue(followup: FollowUp, today: dt.date) -> bool:
+    return followup.due is not None and followup.due < today and not _closed(followup)
+
+
+def _closed(followup: FollowUp) -> bool:
+    return followup.done or followup.cancelled
+
+
+def _followup_table(found: Sequence[FollowUp], today: dt.date) -> None:
+    rows = [
+        (
+            _mark(f, today),
+            _day(f.due) + (f" {f.time}" if f.time else ""),
+            _readable(f.text),
+            f.contact or "",
+            f.id,
+        )
+        for f in found
+    ]
+    styles = [_followup_style(f, today) for f in found]
+    print_table(("", "Due", "Follow-up", "Contact", "Id"), rows, styles=styles, flexible=2)
+    late = sum(1 for f in found if _is_overdue(f, today))
+    summary = _plural(len(found), "follow-up") + (f", {late:,} overdue" if late else "")
+    click.echo(summary + ".")
+
+
+def _mark(followup: FollowUp, today: dt.date) -> str:
+    if followup.done:
+        return "✓"
+    if followup.cancelled:
+        return "✗"
+    return "!" if _is_overdue(followup, today) else ""
+
+
+def _followup_style(followup: FollowUp, today: dt.date) -> dict[str, Any]:
+    if _closed(followup):
+        return {"dim": True}
+    if _is_overdue(followup, today):
+        return {"fg": "red", "bold": True}
+    return {"fg": "yellow"} if followup.due == today else {}
+
+
+@click.command("contacts")
+@click.option("--status", help="Only contacts at this stage, e.g. prospect, met, thanked.")
+@click.option("--org", "organisation", help="Only contacts at this organisation.")
+@JSON_OPTION
+@pass_state
+def contacts_command(
+    state: AppState, status: str | None, organisation: str | None, as_json: bool
+) -> None:
+    """List contacts with their organisation, stage, last meeting and next follow-up."""
+    with fresh_index(state.vault) as index:
+        found = index.contacts(status=status, organisation=organisation, today=state.today)
+    _show(found, as_json, "No contacts.", _contact_table)
+
+
+def _contact_table(found: Sequence[Contact]) -> None:
+    rows = [
+        (
+            c.name,
+            c.organisation or "",
+            c.role or "",
+            c.status,
+            _day(c.last_met),
+            _day(c.next_followup),
+        )
+        for c in found
+    ]
+    headers = ("Name", "Organisation", "Role", "Status", "Last met", "Next follow-up")
+    print_table(headers, rows, flexible=2)
+    click.echo(_plural(len(found), "contact") + ".")
+
+
+@click.command("meetings")
+@click.option("--from", "start", type=DATE, help="Only meetings on or after this date.")
+@click.option("--to", "end", type=DATE, help="Only meetings on or before this date.")
+@click.option("--contact", help="Only meetings with this person.")
+@JSON_OPTION
+@pass_state
+def meetings_command(
+    state: AppState,
+    start: dt.date | None,
+    end: dt.date | None,
+    contact: str | None,
+    as_json: bool,
+) -> None:
+    """List meetings by date."""
+    if start and end and start > end:
+        raise UsageError(f"--from {start} is after --to {end}.")
+    with fresh_index(state.vault) as index:
+        found = index.meetings(start=start, end=end, contact=contact, today=state.today)
+    _show(found, as_json, "No meetings.", _meeting_table)
+
+
+def _meeting_table(found: Sequence[Meeting]) -> None:
+    rows = [
+        (
+            _day(m.date),
+            m.time or "",
+            str(m.duration),
+            ", ".join(m.contacts),
+            m.organisation or "",
+            m.status,
+            m.note,
+        )
+        for m in found
+    ]
+    headers = ("Date", "Time", "Min", "With", "Organisation", "Status", "Note")
+    styles = [{"dim": True} if m.status == "cancelled" else {} for m in found]
+    print_table(headers, rows, styles=styles, flexible=6)
+    click.echo(_plural(len(found), "meeting") + ".")
+
+
+def _show(
+    found: Sequence[Any], as_json: bool, empty: str, table: Callable[[Sequence[Any]], None]
+) -> None:
+    if as_json:
+        print_json(found)
+    elif not found:
+        click.echo(empty)
+    else:
+        table(found)
+
+
+# Search and check.
+
+
+@click.command("search")
+@click.argument("text")
+@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True)
+@JSON_OPTION
+@pass_state
+def search_command(state: AppState, text: str, limit: int, as_json: bool) -> None:
+    """Full-text search over contacts, meetings and organisations, best match first."""
+    with fresh_index(state.vault) as index:
+        hits = index.search(text, limit)
+    if as_json:
+        print_json(hits)
+        return
+    if not hits:
+        click.echo(f"Nothing matches {text!r}.")
+        return
+    for hit in hits:
+        click.echo(f"{click.style(hit.title, bold=True)}  ({hit.kind}, {hit.note})")
+        click.echo(f"    {hit.snippet}")
+
+
+@click.command("check")
+@JSON_OPTION
+@pass_state
+def check_command(state: AppState, as_json: bool) -> None:
+    """List problems in the vault's notes; exit 1 when there are any."""
+    with fresh_index(state.vault) as index:
+        problems = index.problems()
+    if as_json:
+        print_json(problems)
+    elif problems:
+        for problem in problems:
+            click.echo(f"{problem.note}: {problem.message}")
+        notes = len({problem.note for problem in problems})
+        click.echo(f"{_plural(len(problems), 'problem')} in {_plural(notes, 'note')}.")
+    else:
+        click.echo("No problems found.")
+    if problems:
+        click.get_current_context().exit(1)
 
 
 def register(group: click.Group) -> None:
     """Add this module's commands to the `vault` group."""
+    for command in (
+        index_command,
+        contacts_command,
+        meetings_command,
+        followups_command,
+        search_command,
+        check_command,
+    ):
+        group.add_command(command)

@@ -1,0 +1,539 @@
+"""Notes -> the records every listing answers with: follow-ups, meetings, contacts. Pure.
+
+Two steps. `facts_of(note)` keeps what one note says, independent of every other note, so
+the index can store it and re-read only the notes that change. `build_records(...)` then
+joins the facts of all notes, resolving links, into FollowUp, Meeting and Contact records
+as of a given day (a contact's stage and a stay-in-touch reminder depend on today).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from .links import Resolver
+from .model import Contact, FollowUp, Meeting
+from .names import name_key
+from .notes import Note, as_date, as_int, as_link, as_list, as_text, as_time
+from .stages import contact_stage, is_planned, is_thank_you, meeting_status, took_place
+from .tasks import WIKILINK, Task, link_target, task_id
+
+DEFAULT_DURATION = 30
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
+_SUGGESTION_HEADING = re.compile(r"suggest|referr|introduc|names they", re.IGNORECASE)
+_HIDDEN = re.compile(r"<!--.*?-->|%%.*?%%|(`+)[^`]*?\1", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class PersonFacts:
+    """What a contact note says about its person."""
+
+    path: str
+    id: str
+    name: str
+    organisation: str | None = None  # link target or plain text
+    role: str | None = None
+    email: str | None = None
+    status: str | None = None  # as written; empty means "work it out"
+    referred_by: str | None = None  # link target or plain text
+    stay_in_touch: int | None = None  # days
+    next_contact: dt.date | None = None
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MeetingFacts:
+    """What a meeting note says about the conversation."""
+
+    path: str
+    id: str
+    contacts: tuple[str, ...]  # link targets or plain names, in order
+    date: dt.date | None = None
+    time: str | None = None
+    duration: int | None = None
+    status: str = "planned"
+    location: str | None = None
+    mode: str | None = None
+    objective: str | None = None
+
+
+@dataclass(frozen=True)
+class OrganisationFacts:
+    path: str
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class TaskFacts:
+    """A task with a date in a contact or meeting note: a follow-up before joining."""
+
+    path: str
+    line: int
+    id: str
+    status: str
+    text: str
+    due: dt.date
+    time: str | None = None
+    done_on: dt.date | None = None
+    links: tuple[str, ...] = ()
+
+    @property
+    def done(self) -> bool:
+        return self.status in "xX"
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == "-"
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A name a meeting note lists under "Names they suggested"."""
+
+    path: str  # the meeting note
+    target: str  # link target
+
+
+@dataclass(frozen=True)
+class NoteFacts:
+    person: PersonFacts | None = None
+    meeting: MeetingFacts | None = None
+    organisation: OrganisationFacts | None = None
+    tasks: tuple[TaskFacts, ...] = ()
+    suggestions: tuple[Suggestion, ...] = ()
+
+
+def facts_of(note: Note) -> NoteFacts:
+    """The facts one contact, meeting or organisation note holds; empty for other notes."""
+    if note.kind == "contact":
+        return NoteFacts(person=person_facts(note), tasks=tuple(task_facts(note)))
+    if note.kind == "meeting":
+        return NoteFacts(
+            meeting=meeting_facts(note),
+            tasks=tuple(task_facts(note)),
+            suggestions=tuple(suggestions_in(note)),
+        )
+    if note.kind == "organisation":
+        return NoteFacts(organisation=OrganisationFacts(note.path, note.id, note.title))
+    return NoteFacts()
+
+
+def person_facts(note: Note) -> PersonFacts:
+    props = note.properties
+    return PersonFacts(
+        path=note.path,
+        id=note.id,
+        name=note.title,
+        organisation=as_link(props.get("organisation")),
+        role=as_text(props.get("role")),
+        email=as_text(props.get("email")),
+        status=as_text(props.get("status")),
+        referred_by=as_link(props.get("referred_by")),
+        stay_in_touch=_positive(as_int(props.get("stay_in_touch"))),
+        next_contact=as_date(props.get("next_contact")),
+        aliases=note.aliases,
+    )
+
+
+def meeting_facts(note: Note) -> MeetingFacts:
+    props = note.properties
+    return MeetingFacts(
+        path=note.path,
+        id=note.id,
+        contacts=meeting_contacts(props),
+        date=as_date(props.get("date")),
+        time=as_time(props.get("time")),
+        duration=_positive(as_int(props.get("duration"))),
+        status=meeting_status(props.get("status")),
+        location=as_text(props.get("location")),
+        mode=as_text(props.get("mode")),
+        objective=as_text(props.get("objective")),
+    )
+
+
+def meeting_contacts(props: Mapping[str, object]) -> tuple[str, ...]:
+    """`contact` then `contacts` (a group), as link targets, without repeats."""
+    values = [*as_list(props.get("contact")), *as_list(props.get("contacts"))]
+    targets = [as_link(value) for value in values]
+    return tuple(dict.fromkeys(target for target in targets if target))
+
+
+def _positive(value: int | None) -> int | None:
+    return value if value is not None and value > 0 else None
+
+
+def task_facts(note: Note) -> Iterator[TaskFacts]:
+    """Every task with a date; identical descriptions in one note are numbered apart."""
+    seen: Counter[str] = Counter()
+    for task in note.tasks:
+        seen[task.text.casefold()] += 1
+        if task.when is not None:
+            yield _task_fact(note, task, seen[task.text.casefold()])
+
+
+def _task_fact(note: Note, task: Task, occurrence: int) -> TaskFacts:
+    return TaskFacts(
+        path=note.path,
+        line=task.line,
+        id=task_id(note.id, task, occurrence),
+        status=task.status,
+        text=task.text,
+        due=task.when,  # type: ignore[arg-type]  # only dated tasks get here
+        time=task.time,
+        done_on=task.done_on,
+        links=task.links,
+    )
+
+
+def suggestions_in(note: Note) -> Iterator[Suggestion]:
+    """Links under a heading such as "Names they suggested", up to the next heading."""
+    section_level: int | None = None
+    for line in _HIDDEN.sub("", note.body).split("\n"):
+        heading = _HEADING.match(line)
+        if heading:
+            level = len(heading[1])
+            if section_level is not None and level <= section_level:
+                section_level = None
+            if section_level is None and _SUGGESTION_HEADING.search(heading[2]):
+                section_level = level
+            continue
+        if section_level is not None:
+            for raw in WIKILINK.findall(line):
+                target = link_target(raw)
+                if target:
+                    yield Suggestion(note.path, target)
+
+
+# Joining the facts of all notes.
+
+
+@dataclass(frozen=True)
+class Introduction:
+    """Who introduced whom: from a `referred_by`, or a name suggested in a meeting."""
+
+    introducer: str
+    person: str
+    suggested: bool = False  # from a meeting's suggestions rather than `referred_by`
+
+
+@dataclass(frozen=True)
+class SuggestedName:
+    """A name someone suggested that the user has not got in touch with yet."""
+
+    name: str
+    suggested_by: str | None
+    meeting: str  # the note where it was suggested
+    contact_note: str | None  # the contact's note when one exists already
+
+
+@dataclass(frozen=True)
+class Records:
+    followups: list[FollowUp]
+    meetings: list[Meeting]
+    contacts: list[Contact]
+    suggested: list[SuggestedName] = field(default_factory=list)
+    introductions: list[Introduction] = field(default_factory=list)
+    organisations: Mapping[str, str] = field(default_factory=dict)  # path -> name
+
+
+@dataclass(frozen=True)
+class VaultFacts:
+    """The facts of every contact, meeting and organisation note in a vault."""
+
+    people: Sequence[PersonFacts] = ()
+    meetings: Sequence[MeetingFacts] = ()
+    organisations: Sequence[OrganisationFacts] = ()
+    tasks: Sequence[TaskFacts] = ()
+    suggestions: Sequence[Suggestion] = ()
+
+    @classmethod
+    def from_notes(cls, notes: Iterable[Note]) -> VaultFacts:
+        people, meetings, organisations, tasks, suggestions = [], [], [], [], []
+        for note in notes:
+            facts = facts_of(note)
+            people += [facts.person] if facts.person else []
+            meetings += [facts.meeting] if facts.meeting else []
+            organisations += [facts.organisation] if facts.organisation else []
+            tasks += facts.tasks
+            suggestions += facts.suggestions
+        return cls(people, meetings, organisations, tasks, suggestions)
+
+
+@dataclass
+class _Joiner:
+    """Resolves links between the facts; one per build."""
+
+    facts: VaultFacts
+    resolver: Resolver
+    today: dt.date
+    default_duration: int
+    people: dict[str, PersonFacts] = field(init=False)
+    organisations: dict[str, OrganisationFacts] = field(init=False)
+    meetings: dict[str, MeetingFacts] = field(init=False)
+    meeting_people: dict[str, list[str]] = field(init=False)  # meeting path -> contact paths
+
+    def __post_init__(self) -> None:
+        self.people = {person.path: person for person in self.facts.people}
+        self.organisations = {org.path: org for org in self.facts.organisations}
+        self.meetings = {meeting.path: meeting for meeting in self.facts.meetings}
+        self.meeting_people = {m.path: self._contact_paths(m) for m in self.facts.meetings}
+
+    def person_path(self, target: str | None, source: str) -> str | None:
+        path = self.resolver.resolve(target, source)
+        return path if path in self.people else None
+
+    def person_name(self, target: str | None, source: str) -> str | None:
+        path = self.person_path(target, source)
+        return self.people[path].name if path else target
+
+    def organisation_path(self, target: str | None, source: str) -> str | None:
+        path = self.resolver.resolve(target, source)
+        return path if path in self.organisations else None
+
+    def organisation_name(self, target: str | None, source: str) -> str | None:
+        path = self.organisation_path(target, source)
+        return self.organisations[path].name if path else target
+
+    def _contact_paths(self, meeting: MeetingFacts) -> list[str]:
+        paths = (self.person_path(target, meeting.path) for target in meeting.contacts)
+        return [path for path in paths if path]
+
+
+def build_records(
+    facts: VaultFacts,
+    resolver: Resolver,
+    today: dt.date,
+    default_duration: int = DEFAULT_DURATION,
+) -> Records:
+    """Join every note's facts into the records listings, the calendar and reports use."""
+    join = _Joiner(facts, resolver, today, default_duration)
+    meetings = sorted((_meeting(join, m) for m in facts.meetings), key=meeting_order)
+    history = _meeting_history(join)
+    tasks = [(_task_followup(join, task), _task_person(join, task)) for task in facts.tasks]
+    derived = [pair for person in facts.people for pair in _derived(join, person, history)]
+    pairs = tasks + derived
+    followups = sorted((followup for followup, _ in pairs), key=followup_order)
+    contacts = sorted(
+        (_contact(join, person, history, pairs) for person in facts.people),
+        key=lambda contact: (name_key(contact.name), contact.note),
+    )
+    return Records(
+        followups=followups,
+        meetings=meetings,
+        contacts=contacts,
+        suggested=_suggested(join, contacts),
+        introductions=_introductions(join),
+        organisations={path: org.name for path, org in join.organisations.items()},
+    )
+
+
+def followup_order(followup: FollowUp) -> tuple[object, ...]:
+    """By due date (none last), then note, then line (derived reminders after tasks)."""
+    due = followup.due or dt.date.max
+    line = followup.line if followup.line is not None else 1 << 30
+    return (followup.due is None, due, followup.note, line, followup.id)
+
+
+def meeting_order(meeting: Meeting) -> tuple[object, ...]:
+    return (meeting.date is None, meeting.date or dt.date.max, meeting.time or "", meeting.note)
+
+
+def _meeting(join: _Joiner, meeting: MeetingFacts) -> Meeting:
+    names = tuple(n for n in (join.person_name(t, meeting.path) for t in meeting.contacts) if n)
+    people = join.meeting_people[meeting.path]
+    first = join.people[people[0]] if people else None
+    return Meeting(
+        note=meeting.path,
+        id=meeting.id,
+        contact=names[0] if names else None,
+        contacts=names,
+        date=meeting.date,
+        time=meeting.time,
+        duration=meeting.duration or join.default_duration,
+        status=meeting.status,
+        location=meeting.location,
+        mode=meeting.mode,
+        objective=meeting.objective,
+        organisation=join.organisation_name(first.organisation, first.path) if first else None,
+        contact_notes=tuple(people),
+    )
+
+
+@dataclass
+class _History:
+    """Per contact path: the days they were met, and whether a meeting is still to come."""
+
+    met: dict[str, list[dt.date]] = field(default_factory=lambda: defaultdict(list))
+    scheduled: set[str] = field(default_factory=set)
+
+    def last_met(self, path: str) -> dt.date | None:
+        return max(self.met[path], default=None) if path in self.met else None
+
+
+def _meeting_history(join: _Joiner) -> _History:
+    history = _History()
+    for meeting in join.facts.meetings:
+        for path in join.meeting_people[meeting.path]:
+            if took_place(meeting.status, meeting.date, join.today):
+                history.met[path].append(meeting.date or dt.date.min)
+            elif is_planned(meeting.status, meeting.date, join.today):
+                history.scheduled.add(path)
+    return history
+
+
+def _task_person(join: _Joiner, task: TaskFacts) -> str | None:
+    """The contact a task concerns: a linked contact, else the contact its note is about."""
+    for target in task.links:
+        path = join.person_path(target, task.path)
+        if path:
+            return path
+    if task.path in join.people:
+        return task.path
+    people = join.meeting_people.get(task.path)
+    return people[0] if people else None
+
+
+def _task_contact_name(join: _Joiner, task: TaskFacts, person: str | None) -> str | None:
+    if person:
+        return join.people[person].name
+    meeting = join.meetings.get(task.path)
+    return meeting.contacts[0] if meeting and meeting.contacts else None
+
+
+def _task_followup(join: _Joiner, task: TaskFacts) -> FollowUp:
+    person = _task_person(join, task)
+    return FollowUp(
+        id=task.id,
+        text=task.text,
+        due=task.due,
+        time=task.time,
+        done=task.done,
+        cancelled=task.cancelled,
+        note=task.path,
+        contact=_task_contact_name(join, task, person),
+        source="task",
+        line=task.line,
+        done_on=task.done_on,
+        contact_note=person,
+    )
+
+
+def _derived(
+    join: _Joiner, person: PersonFacts, history: _History
+) -> Iterator[tuple[FollowUp, str]]:
+    """Reminders a contact's `next_contact` and `stay_in_touch` ask for."""
+    last_met = history.last_met(person.path)
+    if person.next_contact:
+        met_since = last_met is not None and last_met >= person.next_contact
+        yield (
+            _reminder(
+                person,
+                "next",
+                f"Get in touch with {person.name}",
+                person.next_contact,
+                "next_contact",
+                done=met_since,
+            ),
+            person.path,
+        )
+    if person.stay_in_touch and last_met and last_met != dt.date.min:
+        due = last_met + dt.timedelta(days=person.stay_in_touch)
+        yield (
+            _reminder(
+                person,
+                "keep",
+                f"Stay in touch with {person.name}",
+                due,
+                "stay_in_touch",
+                done=False,
+            ),
+            person.path,
+        )
+
+
+def _reminder(
+    person: PersonFacts, suffix: str, text: str, due: dt.date, source: str, *, done: bool
+) -> FollowUp:
+    return FollowUp(
+        id=f"{person.id}:{suffix}",
+        text=text,
+        due=due,
+        time=None,
+        done=done,
+        cancelled=False,
+        note=person.path,
+        contact=person.name,
+        source=source,
+        contact_note=person.path,
+    )
+
+
+def _contact(
+    join: _Joiner,
+    person: PersonFacts,
+    history: _History,
+    pairs: Sequence[tuple[FollowUp, str | None]],
+) -> Contact:
+    theirs = [followup for followup, path in pairs if path == person.path]
+    thanked = any(f.done and f.source == "task" and is_thank_you(f.text) for f in theirs)
+    last_met = history.last_met(person.path)
+    stage = contact_stage(
+        person.status,
+        scheduled=person.path in history.scheduled,
+        met=last_met is not None,
+        thanked=thanked,
+    )
+    open_dates = [f.due for f in theirs if f.due and not (f.done or f.cancelled)]
+    return Contact(
+        name=person.name,
+        note=person.path,
+        id=person.id,
+        organisation=join.organisation_name(person.organisation, person.path),
+        role=person.role,
+        status=stage,
+        last_met=last_met if last_met != dt.date.min else None,
+        next_followup=min(open_dates, default=None),
+        email=person.email,
+        referred_by=join.person_name(person.referred_by, person.path),
+        organisation_note=join.organisation_path(person.organisation, person.path),
+    )
+
+
+def _suggested(join: _Joiner, contacts: Sequence[Contact]) -> list[SuggestedName]:
+    """Suggested names with no contact note, or whose contact is still a prospect."""
+    stage = {contact.note: contact.status for contact in contacts}
+    found: dict[str, SuggestedName] = {}
+    for suggestion in join.facts.suggestions:
+        path = join.person_path(suggestion.target, suggestion.path)
+        if path and stage.get(path) != "prospect":
+            continue
+        people = join.meeting_people.get(suggestion.path) or []
+        by = join.people[people[0]].name if people else None
+        name = join.people[path].name if path else suggestion.target
+        found.setdefault(path or name_key(name), SuggestedName(name, by, suggestion.path, path))
+    return sorted(found.values(), key=lambda s: name_key(s.name))
+
+
+def _introductions(join: _Joiner) -> list[Introduction]:
+    edges: dict[tuple[str, str], Introduction] = {}
+    for person in join.facts.people:
+        introducer = join.person_name(person.referred_by, person.path)
+        if introducer and name_key(introducer) != name_key(person.name):
+            edges.setdefault(
+                _edge_key(introducer, person.name), Introduction(introducer, person.name)
+            )
+    for suggestion in join.facts.suggestions:
+        people = join.meeting_people.get(suggestion.path) or []
+        name = join.person_name(suggestion.target, suggestion.path) or suggestion.target
+        if people and name_key(join.people[people[0]].name) != name_key(name):
+            introducer = join.people[people[0]].name
+            edges.setdefault(_edge_key(introducer, name), Introduction(introducer, name, True))
+    return sorted(edges.values(), key=lambda e: (name_key(e.introducer), name_key(e.person)))
+
+
+def _edge_key(introducer: str, person: str) -> tuple[str, str]:
+    return name_key(introducer), name_key(person)

@@ -1,0 +1,142 @@
+"""Read the index back: facts to join into records, names to resolve links, search hits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..errors import UsageError
+from ..followups import (
+    MeetingFacts,
+    OrganisationFacts,
+    PersonFacts,
+    Suggestion,
+    TaskFacts,
+    VaultFacts,
+)
+from ..links import NameEntry, Resolver
+
+_WORD = re.compile(r"[^\s\"]+")
+SNIPPET_WORDS = 12
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    note: str
+    kind: str
+    title: str
+    snippet: str  # matched words between ** marks, as Markdown bold
+
+
+@dataclass(frozen=True)
+class NoteSummary:
+    path: str
+    kind: str | None
+    id: str
+    title: str
+
+
+def load_facts(connection: sqlite3.Connection) -> VaultFacts:
+    return VaultFacts(
+        people=[_person(row) for row in connection.execute("SELECT * FROM people ORDER BY path")],
+        meetings=[
+            _meeting(row) for row in connection.execute("SELECT * FROM meetings ORDER BY path")
+        ],
+        organisations=[
+            OrganisationFacts(*row)
+            for row in connection.execute("SELECT * FROM organisations ORDER BY path")
+        ],
+        tasks=[_task(row) for row in connection.execute("SELECT * FROM tasks ORDER BY path, line")],
+        suggestions=[
+            Suggestion(*row)
+            for row in connection.execute("SELECT path, target FROM suggestions ORDER BY rowid")
+        ],
+    )
+
+
+def _person(row: Sequence) -> PersonFacts:
+    path, id_, name, organisation, role, email, status, referred_by, days, next_, aliases = row
+    return PersonFacts(
+        path,
+        id_,
+        name,
+        organisation,
+        role,
+        email,
+        status,
+        referred_by,
+        days,
+        _date(next_),
+        _tuple(aliases),
+    )
+
+
+def _meeting(row: Sequence) -> MeetingFacts:
+    path, id_, contacts, date, time, duration, status, location, mode, objective = row
+    return MeetingFacts(
+        path, id_, _tuple(contacts), _date(date), time, duration, status, location, mode, objective
+    )
+
+
+def _task(row: Sequence) -> TaskFacts:
+    path, line, id_, status, text, due, time, done_on, links = row
+    return TaskFacts(
+        path,
+        line,
+        id_,
+        status,
+        text,
+        _date(due),
+        time,
+        _date(done_on),  # type: ignore[arg-type]
+        _tuple(links),
+    )
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _tuple(text: str | None) -> tuple[str, ...]:
+    return tuple(json.loads(text)) if text else ()
+
+
+def resolver(connection: sqlite3.Connection) -> Resolver:
+    """Looks names up in the index as links need them, rather than loading them all."""
+
+    def lookup(key: str) -> list[NameEntry]:
+        rows = connection.execute("SELECT path, alias FROM names WHERE key = ?", (key,))
+        return [NameEntry(key, path, bool(alias)) for path, alias in rows]
+
+    return Resolver(lookup)
+
+
+def notes(connection: sqlite3.Connection) -> list[NoteSummary]:
+    rows = connection.execute("SELECT path, kind, id, title FROM files ORDER BY path")
+    return [NoteSummary(*row) for row in rows]
+
+
+def stored_problems(connection: sqlite3.Connection, *, unreadable_only: bool = False) -> list:
+    where = "WHERE unreadable = 1" if unreadable_only else ""
+    query = f"SELECT path, message FROM problems {where} ORDER BY path, rowid"
+    return connection.execute(query).fetchall()
+
+
+def search(connection: sqlite3.Connection, text: str, limit: int) -> list[SearchHit]:
+    """Ranked full-text matches; every word must occur, as a word or the start of one."""
+    words = _WORD.findall(text)
+    if not words:
+        raise UsageError("Give at least one word to search for.")
+    query = " ".join('"' + word.replace('"', '""') + '"*' for word in words)
+    rows = connection.execute(
+        "SELECT path, kind, title, snippet(search, -1, '**', '**', '…', ?) FROM search "
+        "WHERE search MATCH ? ORDER BY bm25(search, 0, 0, 10.0, 1.0), path LIMIT ?",
+        (SNIPPET_WORDS, query, limit),
+    )
+    return [
+        SearchHit(path, kind, title, " ".join(text.split())) for path, kind, title, text in rows
+    ]

@@ -1,0 +1,142 @@
+"""The index's SQLite schema: a disposable cache of the vault, rebuilt when its version differs."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from ..errors import VaultError
+
+# Raise whenever a table changes or what is stored for a note is read differently.
+SCHEMA_VERSION = "4"
+INDEX_FILE = "index.sqlite"
+
+TABLES = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE files (
+    path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL,
+    kind TEXT, id TEXT NOT NULL, title TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE names (key TEXT NOT NULL, path TEXT NOT NULL, alias INTEGER NOT NULL);
+CREATE INDEX names_by_key ON names (key);
+CREATE INDEX names_by_path ON names (path);
+CREATE TABLE problems (path TEXT NOT NULL, message TEXT NOT NULL, unreadable INTEGER NOT NULL);
+CREATE INDEX problems_by_path ON problems (path);
+CREATE TABLE people (
+    path TEXT PRIMARY KEY, id TEXT, name TEXT, organisation TEXT, role TEXT, email TEXT,
+    status TEXT, referred_by TEXT, stay_in_touch INTEGER, next_contact TEXT, aliases TEXT
+);
+CREATE TABLE meetings (
+    path TEXT PRIMARY KEY, id TEXT, contacts TEXT, date TEXT, time TEXT, duration INTEGER,
+    status TEXT, location TEXT, mode TEXT, objective TEXT
+);
+CREATE TABLE organisations (path TEXT PRIMARY KEY, id TEXT, name TEXT);
+CREATE TABLE tasks (
+    path TEXT NOT NULL, line INTEGER NOT NULL, id TEXT, status TEXT, text TEXT, due TEXT,
+    time TEXT, done_on TEXT, links TEXT
+);
+CREATE INDEX tasks_by_path ON tasks (path);
+CREATE TABLE suggestions (path TEXT NOT NULL, target TEXT NOT NULL);
+CREATE INDEX suggestions_by_path ON suggestions (path);
+CREATE VIRTUAL TABLE search USING fts5 (
+    path UNINDEXED, kind UNINDEXED, title, body, tokenize = 'unicode61 remove_diacritics 2'
+);
+"""
+
+# Tables holding rows keyed by a note's path: what a changed or deleted note replaces.
+NOTE_TABLES = (
+    "files",
+    "names",
+    "problems",
+    "people",
+    "meetings",
+    "organisations",
+    "tasks",
+    "suggestions",
+    "search",
+)
+
+
+def connect(state_dir: Path) -> sqlite3.Connection:
+    """Open the index, creating it, or starting over when it is stale or damaged."""
+    path = state_dir / INDEX_FILE
+    try:
+        state_dir.mkdir(parents=True, exist_ok=True)
+        connection = _open(path)
+        if _stored_version(connection) != SCHEMA_VERSION:
+            _recreate(connection)
+        return connection
+    except sqlite3.DatabaseError as error:
+        if "locked" in str(error) or "busy" in str(error):
+            raise IndexBusyError() from error
+        return _start_over(path, error)
+    except OSError as error:
+        raise VaultError(f"Could not open the index at {path}: {error.strerror}.") from error
+
+
+class IndexBusyError(VaultError):
+    def __str__(self) -> str:
+        return "The index is busy with another vaulttools command; try again in a moment."
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    connection = sqlite3.connect(path, isolation_level=None, timeout=10.0)
+    # WAL lets readers go on while a writer works; the cache can be rebuilt, so a lost
+    # last transaction after a power cut is acceptable (synchronous=NORMAL).
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("PRAGMA synchronous = NORMAL")
+    connection.execute("PRAGMA temp_store = MEMORY")
+    return connection
+
+
+def _stored_version(connection: sqlite3.Connection) -> str | None:
+    try:
+        row = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    except sqlite3.OperationalError:
+        return None  # no meta table: a new or foreign file
+    return row[0] if row else None
+
+
+def _recreate(connection: sqlite3.Connection) -> None:
+    """Drop whatever is there and create the current schema, in one transaction."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        if _stored_version(connection) != SCHEMA_VERSION:  # another process may have done it
+            _drop_all(connection)
+            for statement in TABLES.split(";"):
+                if statement.strip():
+                    connection.execute(statement)
+            connection.execute(
+                "INSERT INTO meta (key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
+            )
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+
+
+def _drop_all(connection: sqlite3.Connection) -> None:
+    # Virtual tables first: dropping one drops its shadow tables with it.
+    for virtual_first in (True, False):
+        for kind, name, sql in _schema_objects(connection):
+            if (sql or "").upper().startswith("CREATE VIRTUAL") == virtual_first:
+                connection.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
+
+
+def _schema_objects(connection: sqlite3.Connection) -> list[tuple[str, str, str | None]]:
+    return connection.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE type IN ('table', 'view') "
+        "AND name NOT LIKE 'sqlite_%'"
+    ).fetchall()
+
+
+def _start_over(path: Path, error: sqlite3.DatabaseError) -> sqlite3.Connection:
+    """A damaged index file holds nothing the notes do not: remove it and build anew."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    try:
+        connection = _open(path)
+        _recreate(connection)
+        return connection
+    except sqlite3.DatabaseError as again:
+        raise VaultError(f"Could not open the index at {path}: {again}.") from error

@@ -1,0 +1,186 @@
+"""Bring the index in line with the files: stat everything, read only what changed."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from ..vault import is_hidden, iter_markdown
+from .rows import Rows, Unreadable, parse_file, read_file
+from .schema import NOTE_TABLES, IndexBusyError
+
+Signature = tuple[int, int]  # (mtime_ns, size)
+
+_INSERTS = {
+    "files": "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)",
+    "names": "INSERT INTO names VALUES (?, ?, ?)",
+    "problems": "INSERT INTO problems VALUES (?, ?, ?)",
+    "people": "INSERT INTO people VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "meetings": "INSERT INTO meetings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "organisations": "INSERT INTO organisations VALUES (?, ?, ?)",
+    "tasks": "INSERT INTO tasks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "suggestions": "INSERT INTO suggestions VALUES (?, ?)",
+    "search": "INSERT INTO search VALUES (?, ?, ?, ?)",
+}
+
+
+@dataclass
+class SyncReport:
+    """What one sync did. `unreadable` names the notes read this time that did not fully read."""
+
+    read: int = 0
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unreadable: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def touched(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Paths to read again and paths to drop, against what the index holds."""
+
+    read: list[str]
+    remove: list[str]
+    stored: set[str]
+
+
+def disk_signatures(root: Path) -> dict[str, Signature]:
+    return {path: (info.st_mtime_ns, info.st_size) for path, info in iter_markdown(root)}
+
+
+def stored_signatures(connection: sqlite3.Connection) -> dict[str, Signature]:
+    rows = connection.execute("SELECT path, mtime_ns, size FROM files").fetchall()
+    return {path: (mtime_ns, size) for path, mtime_ns, size in rows}
+
+
+def plan_full(on_disk: dict[str, Signature], stored: dict[str, Signature]) -> Plan:
+    changed = [path for path, signature in on_disk.items() if stored.get(path) != signature]
+    gone = [path for path in stored if path not in on_disk]
+    return Plan(sorted(changed), sorted(gone), set(stored))
+
+
+def plan_paths(root: Path, connection: sqlite3.Connection, paths: Iterable[str]) -> Plan:
+    """Only the given files and folders: files are read again, folders compared by signature."""
+    explicit: set[str] = set()
+    on_disk: dict[str, Signature] = {}
+    folders: list[str] = []
+    for relative in filter(None, (_relative(root, path) for path in paths)):
+        full = root / relative
+        if relative.endswith(".md") and not full.is_dir():
+            explicit.add(relative)
+        elif full.is_dir() and not full.is_symlink():
+            folders.append(relative)
+            on_disk |= {
+                f"{relative}/{sub}": (st.st_mtime_ns, st.st_size) for sub, st in iter_markdown(full)
+            }
+        else:
+            folders.append(relative)  # gone: whatever the index holds below it goes too
+    stored = _stored_under(connection, explicit, folders)
+    changed = explicit | {path for path, sig in on_disk.items() if stored.get(path) != sig}
+    gone = [path for path in stored if path not in on_disk and path not in explicit]
+    return Plan(sorted(changed), sorted(gone), set(stored))
+
+
+def _relative(root: Path, path: str) -> str | None:
+    """A vault-relative POSIX path, or None for paths outside the vault or hidden."""
+    given = Path(path)
+    if given.is_absolute():
+        try:
+            given = given.relative_to(root)
+        except ValueError:
+            return None
+    relative = PurePosixPath(given.as_posix()).as_posix().strip("/")
+    if relative in ("", ".") or relative.startswith("../") or is_hidden(relative):
+        return None
+    return relative
+
+
+def _stored_under(
+    connection: sqlite3.Connection, files: set[str], folders: list[str]
+) -> dict[str, Signature]:
+    found: dict[str, Signature] = {}
+    for path in files:
+        row = connection.execute(
+            "SELECT mtime_ns, size FROM files WHERE path = ?", (path,)
+        ).fetchone()
+        if row:
+            found[path] = (row[0], row[1])
+    for folder in folders:
+        prefix = folder + "/"
+        rows = connection.execute(
+            "SELECT path, mtime_ns, size FROM files WHERE substr(path, 1, ?) = ?",
+            (len(prefix), prefix),
+        )
+        found |= {path: (mtime_ns, size) for path, mtime_ns, size in rows}
+    return found
+
+
+def apply(connection: sqlite3.Connection, root: Path, plan: Plan) -> SyncReport:
+    """Read what the plan says, then replace those notes' rows in one transaction."""
+    rows, report = Rows(), SyncReport()
+    gone = list(plan.remove)
+    for path in plan.read:
+        report.read += 1
+        try:
+            read = read_file(os.path.join(root, path))
+        except Unreadable as reason:
+            rows.add_unreadable(path, str(reason))
+            continue
+        if read is None:  # vanished or not a regular file since the scan: skip it quietly
+            report.read -= 1
+            gone.append(path)
+            continue
+        rows.add_note(parse_file(path, read), read)
+    written = {row[0] for row in rows.files}
+    report.added = len(written - plan.stored)
+    report.changed = len(written & plan.stored)
+    report.removed = len(set(gone) & plan.stored)
+    report.unreadable = rows.unreadable
+    if written or report.removed:
+        _write(connection, rows, [*written, *gone])
+    return report
+
+
+def _write(connection: sqlite3.Connection, rows: Rows, stale: list[str]) -> None:
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        raise IndexBusyError() from error
+    try:
+        _delete(connection, stale)
+        for table, statement in _INSERTS.items():
+            values = getattr(rows, table)
+            if values:
+                connection.executemany(statement, values)
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+
+
+def _delete(connection: sqlite3.Connection, paths: list[str]) -> None:
+    """Drop every row of these notes; a temporary table keeps it one statement per table."""
+    connection.execute("CREATE TEMP TABLE IF NOT EXISTS stale (path TEXT PRIMARY KEY)")
+    connection.execute("DELETE FROM stale")
+    connection.executemany("INSERT OR IGNORE INTO stale VALUES (?)", ((p,) for p in paths))
+    for table in NOTE_TABLES:
+        connection.execute(f"DELETE FROM {table} WHERE path IN (SELECT path FROM stale)")
+
+
+def clear(connection: sqlite3.Connection) -> None:
+    """Forget every note, in one transaction: the next sync reads them all."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        for table in NOTE_TABLES:
+            connection.execute(f"DELETE FROM {table}")
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
