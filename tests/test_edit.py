@@ -331,3 +331,16 @@ def test_set_property_refuses_duplicate_keys() -> None:
 )
 def test_is_recurring(line: str, recurring: bool) -> None:
     assert is_recurring(line) is recurring
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["0E0", "0o17", "yes", "~", "null", "1:30", "- a", "# x", "@x", "'q'", '"d"', "a: b", ".inf"],
+)
+def test_values_yaml_would_read_as_something_else_stay_text(value: str) -> None:
+    from ruamel.yaml import YAML
+
+    after = set_property(CONTACT, "stay_in_touch", value)
+    raw = after.split("\n---\n")[0].removeprefix("---\n")
+    assert yaml.safe_load(raw)["stay_in_touch"] == value
+    assert YAML(typ="safe").load(raw)["stay_in_touch"] == value

@@ -301,11 +301,6 @@ def test_done_on_a_stay_in_touch_reminder_sets_next_contact(
     assert contact.read_text() == before.replace("next_contact:", "next_contact: 2027-01-02")
 
 
-@pytest.mark.xfail(
-    reason="the index still derives the stay_in_touch reminder from the last meeting when "
-    "next_contact is set; next_contact should replace it",
-    strict=False,
-)
 def test_done_stay_in_touch_reminder_leaves_the_listing(in_vault: RunVault, vault: Path) -> None:
     stay_in_touch_vault(vault)
     assert in_vault("done", "Stay in touch with Ann").exit_code == 0
