@@ -100,8 +100,8 @@ def test_people_met_and_planned(in_vault: RunVault, search: Path) -> None:
     assert [p["name"] for p in data["met"]] == ["Jane Doe", "Mei Chen", "Ravi Patel"]
     jane = data["met"][0]
     assert jane["conversations"] == 1  # the cancelled meeting does not count
-    assert jane["last"] == "2026-10-05" and jane["role"] == "Data Engineer"
-    assert [(p["name"], p["last"]) for p in data["planned"]] == [
+    assert jane["date"] == "2026-10-05" and jane["role"] == "Data Engineer"
+    assert [(p["name"], p["date"]) for p in data["planned"]] == [
         ("Dan Roe", "2026-12-20"),
         ("Tom Hart", "2026-12-15"),
     ]

@@ -33,7 +33,7 @@ class Person:
     organisation: str | None
     role: str | None
     conversations: int
-    last: dt.date | None  # the last (or, for planned, the next) conversation
+    date: dt.date | None  # the last conversation; for a planned one, the next
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ def _person(
         organisation=contact.organisation if contact else None,
         role=contact.role if contact else None,
         conversations=len(days),
-        last=pick(known) if known else None,
+        date=pick(known) if known else None,
     )
 
 
@@ -270,7 +270,7 @@ def sections(report: Report, link: Callable[[str, str | None], str]) -> list[Sec
 def _person_line(person: Person, link: Callable[[str, str | None], str], word: str) -> str:
     where = " at ".join(part for part in (person.role, person.organisation) if part)
     count = f"{person.conversations} conversation{'s' if person.conversations != 1 else ''}"
-    day = f", {word} {person.last.isoformat()}" if person.last else ""
+    day = f", {word} {person.date.isoformat()}" if person.date else ""
     return f"{link(person.name, person.note)}{', ' + where if where else ''} ({count}{day})"
 
 

@@ -96,7 +96,7 @@ def _next_after_done(state: AppState, followup: FollowUp) -> dt.date | None:
     return state.today + dt.timedelta(days=days) if days and days > 0 else None
 
 
-@click.command("done")
+@click.command("done", short_help="Tick off a follow-up in its note.")
 @click.argument("query", metavar="ID")
 @pass_state
 def done_command(state: AppState, query: str) -> None:
@@ -129,7 +129,7 @@ def done_command(state: AppState, query: str) -> None:
         )
 
 
-@click.command("snooze")
+@click.command("snooze", short_help="Move a follow-up to another day.")
 @click.argument("query", metavar="ID")
 @click.argument("day", metavar="DATE", type=DATE)
 @pass_state
@@ -155,7 +155,7 @@ def snooze_command(state: AppState, query: str, day: dt.date) -> None:
 # status ------------------------------------------------------------------------------------
 
 
-@click.command("status")
+@click.command("status", short_help="Set a contact's stage by hand, or back to auto.")
 @click.argument("name")
 @click.argument("stage", type=click.Choice([*CONTACT_STATUSES, AUTO], case_sensitive=False))
 @pass_state
@@ -267,7 +267,7 @@ def _create_referrals(state: AppState, found: list[Suggested], as_json: bool) ->
 # drafts ------------------------------------------------------------------------------------
 
 
-@click.group("draft")
+@click.group("draft", short_help="Draft a request for a conversation, or a thank-you.")
 def draft_group() -> None:
     """Write a message from your templates: a request for a conversation, or a thank-you.
 
@@ -306,7 +306,7 @@ def _warn_missing_me(values: dict[str, Any], needed: tuple[str, ...]) -> None:
         )
 
 
-@draft_group.command("request")
+@draft_group.command("request", short_help="Ask someone for a short conversation.")
 @click.argument("name")
 @_MAILTO
 @pass_state
@@ -323,7 +323,7 @@ def draft_request_command(state: AppState, name: str, mailto: bool) -> None:
     _emit(state, rendered, REQUEST_TEMPLATE, values["contact"]["email"], mailto)
 
 
-@draft_group.command("thanks")
+@draft_group.command("thanks", short_help="Thank someone after a conversation.")
 @click.argument("meeting")
 @_MAILTO
 @pass_state
@@ -381,9 +381,13 @@ def report_command(state: AppState, markdown: bool, as_json: bool) -> None:
     It warns when your conversations come from fewer than three organisations.
 
     --markdown writes "Informational Interviews Report YYYY-MM-DD.md" at the vault's top
-    level (never over an existing note). JSON keys: today, conversations, met, planned,
-    organisations, roles, per_month, thank_yous, thank_you_details, suggested,
-    suggested_count, followed_up_count, overdue, warnings.
+    level (never over an existing note).
+
+    JSON keys: today, conversations, met and planned (each person's name, note,
+    organisation, role, conversations, date), organisations, roles, per_month
+    (YYYY-MM: count), thank_yous (counts: on_time, late, undated, pending, not_sent,
+    none), thank_you_details, suggested (name, suggested_by, meeting, date, note,
+    followed_up), suggested_count, followed_up_count, overdue (follow-ups), warnings.
     """
     from ..report import build_report, render_markdown, render_text, report_json
 
