@@ -16,6 +16,7 @@ from typing import Any
 from .config import Me
 from .errors import TemplateError
 from .lookup import readable
+from .names import name_key
 from .notes import Note, as_date, as_link, as_text
 
 REQUEST_TEMPLATE = "draft-request.txt.j2"
@@ -82,16 +83,12 @@ def request_values(me: Me, contact: Note) -> dict[str, Any]:
 
 
 def thanks_values(
-    me: Me,
-    meeting: Note,
-    contact: Note | None,
-    contact_name: str,
-    suggested: Sequence[str],
-    today: dt.date,
+    me: Me, meeting: Note, contact: Note | None, contact_name: str, today: dt.date
 ) -> dict[str, Any]:
     """Values for the thank-you: who, when, what was discussed, and whom they suggested."""
     day = _meeting_day(meeting)
     person = contact_values(contact) if contact else _bare_contact(contact_name)
+    suggested = suggested_in(meeting, person["name"])
     return {
         "me": me_values(me),
         "contact": person,
@@ -102,6 +99,15 @@ def thanks_values(
         "suggested": list(suggested),
         "suggested_text": join_names(suggested),
     }
+
+
+def suggested_in(meeting: Note, contact_name: str) -> list[str]:
+    """The names under the meeting's "Names they suggested" heading, once each."""
+    from .followups import suggestions_in
+
+    names = (s.target.rsplit("/", 1)[-1] for s in suggestions_in(meeting))
+    unique = {name_key(name): name for name in names if name_key(name) != name_key(contact_name)}
+    return list(unique.values())
 
 
 def _meeting_day(meeting: Note) -> dt.date | None:

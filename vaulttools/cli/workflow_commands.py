@@ -12,7 +12,7 @@ import click
 
 from ..errors import UsageError, VaultError
 from ..lookup import describe, readable, resolve_contact, resolve_followup, resolve_meeting
-from ..model import FollowUp, Meeting, to_json
+from ..model import FollowUp, to_json
 from ..notes import Note, as_int, decode, parse_note
 from ..stages import CONTACT_STATUSES
 from ..vault import Snapshot, Vault, create_exclusive
@@ -281,7 +281,7 @@ _MAILTO = click.option(
 )
 
 
-def _emit(state: AppState, rendered: str, template: str, to: str | None, mailto: bool) -> None:
+def _emit(rendered: str, template: str, to: str | None, mailto: bool) -> None:
     from ..drafts import parse_draft
 
     draft = parse_draft(rendered, template, to)
@@ -320,7 +320,7 @@ def draft_request_command(state: AppState, name: str, mailto: bool) -> None:
     values = request_values(state.vault.config.me, note)
     _warn_missing_me(values, REQUEST_NEEDS)
     rendered = _renderer(state).render(REQUEST_TEMPLATE, values)
-    _emit(state, rendered, REQUEST_TEMPLATE, values["contact"]["email"], mailto)
+    _emit(rendered, REQUEST_TEMPLATE, values["contact"]["email"], mailto)
 
 
 @draft_group.command("thanks", short_help="Thank someone after a conversation.")
@@ -337,32 +337,13 @@ def draft_thanks_command(state: AppState, meeting: str, mailto: bool) -> None:
 
     with _index(state) as index:
         found = resolve_meeting(meeting, index.meetings(today=state.today), state.today)
-        contact_note = _meeting_contact_note(state, index, found)
-        suggested = _suggested_here(state, index, found)
     _, _, note = _read_note(state.vault, found.note)
-    person = _read_note(state.vault, contact_note)[2] if contact_note else None
+    person = _read_note(state.vault, found.contact_notes[0])[2] if found.contact_notes else None
     me = state.vault.config.me
-    values = thanks_values(me, note, person, found.contact or "", suggested, state.today)
+    values = thanks_values(me, note, person, found.contact or "", state.today)
     _warn_missing_me(values, THANKS_NEEDS)
     rendered = _renderer(state).render(THANKS_TEMPLATE, values)
-    _emit(state, rendered, THANKS_TEMPLATE, values["contact"]["email"], mailto)
-
-
-def _meeting_contact_note(state: AppState, index: Index, meeting: Meeting) -> str | None:
-    notes = getattr(meeting, "contact_notes", ())
-    if notes:
-        return notes[0]
-    if not meeting.contact:
-        return None
-    contacts = index.contacts(today=state.today)
-    try:
-        return resolve_contact(meeting.contact, contacts).note
-    except VaultError:
-        return None
-
-
-def _suggested_here(state: AppState, index: Index, meeting: Meeting) -> list[str]:
-    return [s.name for s in _suggested(state, index) if s.meeting == meeting.note]
+    _emit(rendered, THANKS_TEMPLATE, values["contact"]["email"], mailto)
 
 
 # report ------------------------------------------------------------------------------------
