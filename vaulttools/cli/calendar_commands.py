@@ -1,9 +1,136 @@
-"""Commands added by a later change."""
+"""`vault export-ics` and `vault serve`: the calendar as a file, and as a feed to subscribe to."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
 import click
+
+from ..calendar import FeedSettings, feed_settings
+from ..errors import UsageError
+from ..vault import Vault
+from .app import AppState, pass_state
+
+
+def feed_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--todo, --no-meetings and --no-followups, for both commands."""
+    options = (
+        click.option(
+            "--todo", is_flag=True, help="Follow-ups as tasks (VTODO) for apps that show them."
+        ),
+        click.option("--no-meetings", is_flag=True, help="Leave meetings out."),
+        click.option("--no-followups", is_flag=True, help="Leave follow-ups out."),
+    )
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _settings(vault: Vault, todo: bool, no_meetings: bool, no_followups: bool) -> FeedSettings:
+    if no_meetings and no_followups:
+        raise UsageError("--no-meetings with --no-followups leaves nothing for the calendar.")
+    return feed_settings(
+        vault.config,
+        vault.root.name,
+        todo=todo,
+        meetings=not no_meetings,
+        followups=not no_followups,
+    )
+
+
+def _counted(followups: int, meetings: int) -> str:
+    def plural(count: int, word: str) -> str:
+        return f"{count} {word}{'' if count == 1 else 's'}"
+
+    return f"{plural(followups, 'follow-up')}, {plural(meetings, 'meeting')}"
+
+
+@click.command("export-ics")
+@click.option(
+    "-o",
+    "--output",
+    metavar="FILE",
+    help="Where to write it; - for standard output. Default: calendar.path in config.toml.",
+)
+@feed_options
+@pass_state
+def export_ics_command(
+    state: AppState, output: str | None, todo: bool, no_meetings: bool, no_followups: bool
+) -> None:
+    """Write the calendar of open follow-ups and planned meetings as an .ics file."""
+    from ..calendar import calendar_from_index
+    from ..index import fresh_index
+    from ..vault import write_if_changed
+
+    vault = state.vault
+    settings = _settings(vault, todo, no_meetings, no_followups)
+    with fresh_index(vault) as index:
+        rendered = calendar_from_index(index, settings)
+    if output == "-":
+        click.get_binary_stream("stdout").write(rendered.data)
+        return
+    path = Path(output) if output else vault.path(vault.config.calendar.path)
+    written = write_if_changed(path, rendered.data)
+    counts = _counted(rendered.followups, rendered.meetings)
+    click.echo(f"wrote {path} ({counts})" if written else f"{path} is up to date ({counts})")
+
+
+@click.command("serve")
+@click.option(
+    "--host", help="Address to listen on (default: serve.host in config.toml, 127.0.0.1)."
+)
+@click.option(
+    "--port", type=click.IntRange(0, 65535), help="Port (default: serve.port, 8765; 0: any free)."
+)
+@click.option(
+    "--token",
+    envvar="VAULT_SERVE_TOKEN",
+    help="A secret that becomes part of the URL; needed to listen beyond this computer. "
+    "Also read from $VAULT_SERVE_TOKEN, which keeps it out of your shell history.",
+)
+@feed_options
+@pass_state
+def serve_command(
+    state: AppState,
+    host: str | None,
+    port: int | None,
+    token: str | None,
+    todo: bool,
+    no_meetings: bool,
+    no_followups: bool,
+) -> None:
+    """Serve the calendar for calendar apps to subscribe to; it stays current as notes change."""
+    from ..serve import FeedCache, VaultFeed, check_access, serve_forever, start_server
+
+    vault = state.vault
+    host = host if host is not None else vault.config.serve.host
+    port = port if port is not None else vault.config.serve.port
+    check_access(host, token or None)  # before any work: a refusal should come at once
+    feed = VaultFeed(vault, _settings(vault, todo, no_meetings, no_followups))
+    cache = FeedCache(feed, log=lambda line: click.echo(line, err=True))
+    cache.current()  # build it now, so that a broken vault is reported before the URL
+    server = start_server(host, port, cache, token or None, log=cache.log)
+    _announce(server, host, vault, feed.counts)
+    serve_forever(server)
+    click.echo("Stopped.", err=True)
+
+
+def _announce(server: Any, host: str, vault: Vault, counts: tuple[int, int]) -> None:
+    from ..serve import is_loopback, subscribe_urls
+
+    http_url, webcal_url = subscribe_urls(server, host)
+    click.echo(f"Serving the calendar of {vault.root} ({_counted(*counts)}).")
+    click.echo("Subscribe to it in your calendar app:")
+    click.echo(f"  {webcal_url}")
+    click.echo(f"  {http_url}")
+    if is_loopback(host):
+        click.echo("Only apps on this computer can reach it; see --host and --token for others.")
+    click.echo("It follows your notes as you edit them. Press Ctrl+C to stop.")
 
 
 def register(group: click.Group) -> None:
     """Add this module's commands to the `vault` group."""
+    group.add_command(export_ics_command)
+    group.add_command(serve_command)
