@@ -60,6 +60,7 @@ THANK_YOU_LABELS = {
 @dataclass(frozen=True)
 class Report:
     today: dt.date
+    conversations: int  # that took place, dated or not
     met: list[Person]
     planned: list[Person]
     organisations: list[str]  # of the conversations that took place
@@ -70,10 +71,6 @@ class Report:
     followed_up: list[str]  # names of the suggested people who were followed up
     overdue: list[FollowUp]
     warnings: list[str] = field(default_factory=list)
-
-    @property
-    def conversations(self) -> int:
-        return sum(self.per_month.values())
 
     def thank_you_counts(self) -> dict[str, int]:
         counts = Counter(thank.status for thank in self.thank_yous)
@@ -96,6 +93,7 @@ def build_report(
     stages = {c.note: c.status for c in contacts}
     return Report(
         today=today,
+        conversations=len(held),
         met=met,
         planned=_people(upcoming, by_name, latest=False),
         organisations=organisations,

@@ -152,7 +152,8 @@ class Snapshot:
                 ) from error
             if current != self.data:
                 raise ConflictError(
-                    f"{self.path} changed while vaulttools was editing it; nothing was written."
+                    f"{self.path} changed while vaulttools was editing it; nothing was "
+                    "written (run the command again to edit the new version)."
                 )
             write_atomic(self.path, data)
 
