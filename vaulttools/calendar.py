@@ -8,6 +8,7 @@ as RFC 5545 defines them. Parsers that are not ours read the result back in the 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -142,7 +143,17 @@ def feed_followups(followups: Iterable[FollowUp], *, todo: bool = False) -> list
 
 
 def _followup_order(item: FollowUp) -> tuple[Any, ...]:
-    return (item.due or dt.date.max, item.time or "", item.id, item.note, item.line or 0)
+    # Not the line number: an edit above a task moves it without changing the feed.
+    return (item.due or dt.date.max, item.time or "", item.id, item.note, item.text)
+
+
+def feed_identity(followups: Iterable[FollowUp], meetings: Iterable[Meeting]) -> object:
+    """What the feed's bytes depend on, to compare cheaply: the records without the line
+    numbers of tasks, which change with every edit above them."""
+    return (
+        tuple(dataclasses.replace(item, line=None) for item in followups),
+        tuple(meetings),
+    )
 
 
 def feed_meetings(meetings: Iterable[Meeting]) -> list[Meeting]:

@@ -27,7 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
-from .calendar import FeedSettings, render_calendar
+from .calendar import FeedSettings, feed_identity, render_calendar
 from .errors import UsageError, VaultError
 from .vault import Vault, iter_markdown
 
@@ -159,7 +159,7 @@ class VaultFeed:
         with fresh_index(self.vault) as index:
             followups = index.followups() if self.settings.followups else []
             meetings = index.meetings() if self.settings.meetings else []
-        records = (followups, meetings)
+        records = feed_identity(followups, meetings)
         if records != self._records:
             rendered = render_calendar(followups, meetings, self.settings)
             self._data, self._records = rendered.data, records

@@ -69,7 +69,7 @@ def export_ics_command(
     with fresh_index(vault) as index:
         rendered = calendar_from_index(index, settings)
     if output == "-":
-        click.get_binary_stream("stdout").write(rendered.data)
+        click.echo(rendered.data, nl=False)  # bytes go to the binary stream: CRLF kept as is
         return
     path = Path(output) if output else vault.path(vault.config.calendar.path)
     written = write_if_changed(path, rendered.data)
