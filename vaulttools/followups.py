@@ -425,38 +425,27 @@ def _task_followup(join: _Joiner, task: TaskFacts) -> FollowUp:
 def _derived(
     join: _Joiner, person: PersonFacts, history: _History
 ) -> Iterator[tuple[FollowUp, str]]:
-    """Reminders a contact's `next_contact` and `stay_in_touch` ask for."""
+    """Reminders from a contact's `next_contact`, else from `stay_in_touch`.
+
+    A set `next_contact` is the user's own next date, so it replaces the stay-in-touch
+    reminder until a meeting on or after that date has taken place.
+    """
     last_met = history.last_met(person.path)
+    met = last_met if last_met and last_met != dt.date.min else None
+    waiting = person.next_contact is not None and not (met and met >= person.next_contact)
     if person.next_contact:
-        met_since = last_met is not None and last_met >= person.next_contact
-        yield (
-            _reminder(
-                person,
-                "next",
-                f"Get in touch with {person.name}",
-                person.next_contact,
-                "next_contact",
-                done=met_since,
-            ),
-            person.path,
-        )
-    if person.stay_in_touch and last_met and last_met != dt.date.min:
-        due = last_met + dt.timedelta(days=person.stay_in_touch)
-        yield (
-            _reminder(
-                person,
-                "keep",
-                f"Stay in touch with {person.name}",
-                due,
-                "stay_in_touch",
-                done=False,
-            ),
-            person.path,
-        )
+        text = f"Get in touch with {person.name}"
+        yield _reminder(person, "next", text, person.next_contact, done=not waiting), person.path
+    if person.stay_in_touch and met and not waiting:
+        due = met + dt.timedelta(days=person.stay_in_touch)
+        yield _reminder(person, "keep", f"Stay in touch with {person.name}", due), person.path
+
+
+_SOURCES = {"next": "next_contact", "keep": "stay_in_touch"}
 
 
 def _reminder(
-    person: PersonFacts, suffix: str, text: str, due: dt.date, source: str, *, done: bool
+    person: PersonFacts, suffix: str, text: str, due: dt.date, *, done: bool = False
 ) -> FollowUp:
     return FollowUp(
         id=f"{person.id}:{suffix}",
@@ -467,7 +456,7 @@ def _reminder(
         cancelled=False,
         note=person.path,
         contact=person.name,
-        source=source,
+        source=_SOURCES[suffix],
         contact_note=person.path,
     )
 

@@ -40,8 +40,11 @@ def names_of(path: str, aliases: Iterable[str] = ()) -> list[NameEntry]:
 
 def target_key(target: str) -> str:
     """The key a link target is looked up under: its last path part, without `.md`."""
-    cleaned = target.strip().removesuffix(".md").removesuffix(".MD")
-    return name_key(cleaned.rsplit("/", 1)[-1])
+    return name_key(_without_extension(target.strip()).rsplit("/", 1)[-1])
+
+
+def _without_extension(target: str) -> str:
+    return target[:-3] if target.lower().endswith(".md") else target
 
 
 Lookup = Callable[[str], Sequence[NameEntry]]
@@ -81,18 +84,25 @@ class Resolver:
         return self._resolved[seen_from]
 
     def _resolve(self, target: str, source: str) -> str | None:
-        candidates = self.entries(target_key(target))
+        # `[[Notes.md]]` may name the file `Notes.md.md`; the plain reading comes first.
+        found = self._resolve_as(target, _without_extension(target), source)
+        if found is None and _without_extension(target) != target:
+            found = self._resolve_as(target + ".md", target, source)
+        return found
+
+    def _resolve_as(self, target: str, stem_path: str, source: str) -> str | None:
+        candidates = self.entries(name_key(stem_path.strip().rsplit("/", 1)[-1]))
         if not candidates:
             return None
-        if "/" in target.strip("/"):
-            return _by_path_suffix(target, candidates)
+        if "/" in stem_path.strip().strip("/"):
+            return _by_path_suffix(stem_path, candidates)
         by_stem = [entry.path for entry in candidates if not entry.alias]
         return _closest(by_stem, source) or _closest([e.path for e in candidates], source)
 
 
 def _by_path_suffix(target: str, candidates: Sequence[NameEntry]) -> str | None:
     """`Contacts/Jane Doe` matches a note whose path ends with that, at a folder boundary."""
-    wanted = name_key(target.strip().strip("/").removesuffix(".md"))
+    wanted = name_key(target.strip().strip("/"))
     matches = [
         entry.path
         for entry in candidates

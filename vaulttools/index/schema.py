@@ -80,7 +80,10 @@ class IndexBusyError(VaultError):
 
 
 def _open(path: Path) -> sqlite3.Connection:
-    connection = sqlite3.connect(path, isolation_level=None, timeout=10.0)
+    # One command or the watcher uses it at a time, possibly from a thread other than its opener.
+    connection = sqlite3.connect(
+        path, isolation_level=None, timeout=10.0, check_same_thread=False
+    )
     # WAL lets readers go on while a writer works; the cache can be rebuilt, so a lost
     # last transaction after a power cut is acceptable (synchronous=NORMAL).
     connection.execute("PRAGMA journal_mode = WAL")

@@ -69,11 +69,12 @@ def plan_full(on_disk: dict[str, Signature], stored: dict[str, Signature]) -> Pl
 def plan_paths(root: Path, connection: sqlite3.Connection, paths: Iterable[str]) -> Plan:
     """Only the given files and folders: files are read again, folders compared by signature."""
     explicit: set[str] = set()
+    missing: set[str] = set()
     on_disk: dict[str, Signature] = {}
     folders: list[str] = []
     for relative in filter(None, (_relative(root, path) for path in paths)):
         full = root / relative
-        if relative.endswith(".md") and not full.is_dir():
+        if relative.endswith(".md") and full.is_file():
             explicit.add(relative)
         elif full.is_dir() and not full.is_symlink():
             folders.append(relative)
@@ -81,8 +82,9 @@ def plan_paths(root: Path, connection: sqlite3.Connection, paths: Iterable[str])
                 f"{relative}/{sub}": (st.st_mtime_ns, st.st_size) for sub, st in iter_markdown(full)
             }
         else:
-            folders.append(relative)  # gone: whatever the index holds below it goes too
-    stored = _stored_under(connection, explicit, folders)
+            missing.add(relative)  # gone: it and whatever the index holds below it go
+            folders.append(relative)
+    stored = _stored_under(connection, explicit | missing, folders)
     changed = explicit | {path for path, sig in on_disk.items() if stored.get(path) != sig}
     gone = [path for path in stored if path not in on_disk and path not in explicit]
     return Plan(sorted(changed), sorted(gone), set(stored))

@@ -1,0 +1,373 @@
+"""The index on real files in temporary vaults: incremental sync, every note shape, bad input."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+from pathlib import Path
+
+import pytest
+
+from vaulttools.index import Index, fresh_index, schema
+from vaulttools.index import sync as sync_module
+from vaulttools.vault import Vault
+
+from .vaultbuilders import contact, day, make_vault, meeting, touch_later, write
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Vault:
+    return make_vault(tmp_path / "vault")
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every file the index reads, in order."""
+    seen: list[str] = []
+    real = sync_module.read_file
+
+    def counting(path: str):
+        seen.append(path)
+        return real(path)
+
+    monkeypatch.setattr(sync_module, "read_file", counting)
+    return seen
+
+
+def test_a_cold_sync_reads_every_note_and_a_second_reads_none(
+    vault: Vault, reads: list[str]
+) -> None:
+    write(vault.root, "Contacts/Jane Doe.md", contact("Jane Doe"))
+    write(vault.root, "Daily/2026-12-01.md", "Just a journal entry.\n")
+    with Index.open(vault) as index:
+        first = index.sync()
+        assert (first.read, first.added, first.changed, first.removed) == (2, 2, 0, 0)
+        reads.clear()
+        second = index.sync()
+    assert (second.read, second.added, second.changed, second.removed) == (0, 0, 0, 0)
+    assert reads == []
+
+
+def test_changed_added_deleted_and_renamed_notes_are_picked_up(
+    vault: Vault, reads: list[str]
+) -> None:
+    jane = write(vault.root, "Contacts/Jane Doe.md", contact("Jane Doe", role="Analyst"))
+    bob = write(vault.root, "Contacts/Bob.md", contact("Bob Smith"))
+    with fresh_index(vault) as index:
+        jane.write_text(contact("Jane Doe", role="Engineer"))
+        touch_later(jane)
+        bob.rename(vault.root / "Contacts/Robert.md")
+        write(vault.root, "Contacts/Carol.md", contact("Carol King"))
+        reads.clear()
+        report = index.sync()
+        assert (report.read, report.added, report.changed, report.removed) == (3, 2, 1, 1)
+        assert sorted(Path(p).name for p in reads) == ["Carol.md", "Jane Doe.md", "Robert.md"]
+        people = {c.name: (c.note, c.role) for c in index.contacts()}
+    assert people == {
+        "Jane Doe": ("Contacts/Jane Doe.md", "Engineer"),
+        "Bob Smith": ("Contacts/Robert.md", None),
+        "Carol King": ("Contacts/Carol.md", None),
+    }
+
+
+def test_a_renamed_contact_is_followed_by_links_to_its_new_name(vault: Vault) -> None:
+    write(vault.root, "Contacts/Jane.md", contact("Jane Doe"))
+    write(vault.root, "Meetings/m.md", meeting("[[Jane Doe]]", day(-3)))
+    with fresh_index(vault) as index:
+        assert index.meetings()[0].contact_notes == ()  # no note is named Jane Doe yet
+        (vault.root / "Contacts/Jane.md").rename(vault.root / "Contacts/Jane Doe.md")
+        index.sync()
+        assert index.meetings()[0].contact_notes == ("Contacts/Jane Doe.md",)
+
+
+def test_sync_paths_reads_only_the_given_notes_and_removes_deleted_ones(
+    vault: Vault, reads: list[str]
+) -> None:
+    write(vault.root, "Contacts/Jane Doe.md", contact("Jane Doe"))
+    gone = write(vault.root, "Contacts/Bob.md", contact("Bob Smith"))
+    other = write(vault.root, "Notes/other.md", "text\n")
+    with fresh_index(vault) as index:
+        write(vault.root, "Contacts/Jane Doe.md", contact("Jane Doe", role="Engineer"))
+        gone.unlink()
+        other.write_text("changed, but nobody said so\n")
+        touch_later(other)
+        reads.clear()
+        report = index.sync_paths(["Contacts/Jane Doe.md", str(gone)])
+        assert (report.read, report.changed, report.removed) == (1, 1, 1)
+        assert [Path(p).name for p in reads] == ["Jane Doe.md"]
+        assert [c.role for c in index.contacts()] == ["Engineer"]
+
+
+def test_sync_paths_with_a_folder_rescans_it_and_a_deleted_folder_empties_it(
+    vault: Vault,
+) -> None:
+    write(vault.root, "Contacts/Jane Doe.md", contact("Jane Doe"))
+    write(vault.root, "Old/Ann.md", contact("Ann Lee"))
+    with fresh_index(vault) as index:
+        write(vault.root, "Contacts/Bob.md", contact("Bob Smith"))
+        for path in (vault.root / "Old").iterdir():
+            path.unlink()
+        (vault.root / "Old").rmdir()
+        report = index.sync_paths(["Contacts", "Old", ".obsidian/workspace.json"])
+        assert (report.added, report.removed) == (1, 1)
+        assert sorted(c.name for c in index.contacts()) == ["Bob Smith", "Jane Doe"]
+
+
+def test_hidden_folders_are_not_indexed(vault: Vault) -> None:
+    for folder in (".obsidian", ".trash", ".git", ".vaulttools"):
+        write(vault.root, f"{folder}/Jane.md", contact("Jane Doe"))
+    write(vault.root, "Contacts/.hidden.md", contact("Hidden"))
+    with fresh_index(vault) as index:
+        assert index.notes() == []
+
+
+def test_a_fifo_and_a_symlink_loop_do_not_hang_the_index(vault: Vault) -> None:
+    write(vault.root, "Contacts/Jane Doe.md", contact("Jane Doe"))
+    os.mkfifo(vault.root / "pipe.md")
+    (vault.root / "loop").symlink_to(vault.root, target_is_directory=True)
+    (vault.root / "Contacts/link.md").symlink_to(vault.root / "Contacts/Jane Doe.md")
+    result: list[object] = []
+    worker = threading.Thread(target=lambda: result.append(fresh_index(vault)), daemon=True)
+    worker.start()
+    worker.join(timeout=20)
+    assert not worker.is_alive(), "the index hung on a FIFO or a symlink loop"
+    (index,) = result
+    assert [n.path for n in index.notes()] == ["Contacts/Jane Doe.md"]  # type: ignore[attr-defined]
+    index.close()  # type: ignore[attr-defined]
+
+
+def test_a_file_swapped_for_a_fifo_after_the_scan_is_skipped(
+    vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    note = write(vault.root, "swap.md", "text\n")
+    real = sync_module.disk_signatures
+
+    def scan_then_swap(root: Path):
+        found = real(root)
+        note.unlink()
+        os.mkfifo(note)
+        return found
+
+    monkeypatch.setattr(sync_module, "disk_signatures", scan_then_swap)
+    with Index.open(vault) as index:
+        report = index.sync()
+        assert (report.read, report.added, report.unreadable) == (0, 0, [])
+        assert index.notes() == []
+
+
+def test_a_note_vanishing_mid_scan_is_skipped_quietly(
+    vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(vault.root, "Contacts/Jane Doe.md", contact("Jane Doe"))
+    doomed = write(vault.root, "Contacts/Bob.md", contact("Bob Smith"))
+    real = sync_module.disk_signatures
+
+    def scan_then_delete(root: Path):
+        found = real(root)
+        doomed.unlink()
+        return found
+
+    monkeypatch.setattr(sync_module, "disk_signatures", scan_then_delete)
+    with Index.open(vault) as index:
+        report = index.sync()
+        assert (report.added, report.unreadable) == (1, [])
+        assert [c.name for c in index.contacts()] == ["Jane Doe"]
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("---\nname: [unclosed\n---\nbody\n", "not valid YAML"),
+        ("---\n- a\n- b\n---\nbody\n", "is a list, not a set of properties"),
+        ("---\ntype: contact\nname: Jane\nbody without a closing line\n", "never closed"),
+    ],
+)
+def test_a_bad_note_is_reported_and_everything_else_indexed(
+    vault: Vault, text: str, reason: str
+) -> None:
+    write(vault.root, "Bad.md", text)
+    write(vault.root, "Contacts/Jane Doe.md", contact("Jane Doe"))
+    with Index.open(vault) as index:
+        report = index.sync()
+        assert report.added == 2
+        assert [(path, reason in why) for path, why in report.unreadable] == [("Bad.md", True)]
+        assert [c.name for c in index.contacts()] == ["Jane Doe"]
+        assert [path for path, _ in index.unreadable()] == ["Bad.md"]
+
+
+def test_invalid_utf8_is_reported_and_the_rest_of_the_note_read(vault: Vault) -> None:
+    head = contact("Jane Doe").encode()
+    data = head + b"caf\xe9 notes\n- [ ] Call \xff 2 \xf0\x9f\x93\x85 2026-12-01\n"
+    (vault.root / "Contacts").mkdir()
+    (vault.root / "Contacts/Jane Doe.md").write_bytes(data)
+    with fresh_index(vault) as index:
+        reasons = [why for _, why in index.unreadable()]
+        assert reasons == [f"is not valid UTF-8 (byte {len(head) + 3})"]
+        assert [c.name for c in index.contacts()] == ["Jane Doe"]
+        assert [f.due.isoformat() for f in index.followups()] == ["2026-12-01"]
+
+
+def test_nul_bytes_are_reported(vault: Vault) -> None:
+    write(vault.root, "n.md", "---\ntype: contact\nname: Jane\n---\nA\x00B\n")
+    with fresh_index(vault) as index:
+        assert [why for _, why in index.unreadable()] == ["contains NUL bytes"]
+        assert [c.name for c in index.contacts()] == ["Jane"]
+
+
+def test_crlf_and_bom_notes_read_like_any_other(vault: Vault) -> None:
+    body = "- [ ] Send a thank-you to [[Jane Doe]] 📅 2026-12-02 ^fu-crlf\n"
+    write(vault.root, "Contacts/Jane Doe.md", contact("Jane Doe"), crlf=True, bom=True)
+    write(vault.root, "Meetings/m.md", meeting("[[Jane Doe]]", "2026-12-01", body), crlf=True)
+    with fresh_index(vault) as index:
+        (followup,) = index.followups()
+        assert (followup.id, followup.text, followup.contact) == (
+            "fu-crlf",
+            "Send a thank-you to [[Jane Doe]]",
+            "Jane Doe",
+        )
+        assert index.meetings()[0].contact_notes == ("Contacts/Jane Doe.md",)
+        assert index.unreadable() == []
+
+
+def test_tasks_outside_contact_and_meeting_notes_are_not_follow_ups(vault: Vault) -> None:
+    write(vault.root, "Todo.md", "- [ ] Buy milk 📅 2026-12-01\n")
+    write(vault.root, "Orgs/Acme.md", "---\ntype: organisation\n---\n- [ ] x 📅 2026-12-01\n")
+    with fresh_index(vault) as index:
+        assert index.followups() == []
+
+
+def test_aliases_of_ordinary_notes_resolve_links(vault: Vault) -> None:
+    write(vault.root, "People/Janet Doe-Smith.md", "---\naliases: [Jane Doe]\n---\nnotes\n")
+    write(vault.root, "Meetings/m.md", meeting("[[jane doe]]", day(1)))
+    with fresh_index(vault) as index:
+        assert index.resolver().resolve("Jane Doe") == "People/Janet Doe-Smith.md"
+
+
+def test_path_links_and_case_insensitive_links_find_contacts(vault: Vault) -> None:
+    write(vault.root, "Contacts/Sam.md", contact("Sam Contact"))
+    write(vault.root, "Archive/Sam.md", contact("Sam Archived"))
+    write(vault.root, "Meetings/a.md", meeting("[[Archive/Sam]]", day(1)))
+    write(vault.root, "Meetings/b.md", meeting("[[CONTACTS/SAM|Sam]]", day(2)))
+    with fresh_index(vault) as index:
+        assert [m.contact for m in index.meetings()] == ["Sam Archived", "Sam Contact"]
+
+
+def test_followups_hide_closed_ones_unless_asked(vault: Vault) -> None:
+    body = "- [ ] Open 📅 2026-12-02\n- [x] Done 📅 2026-12-01\n- [-] Dropped 📅 2026-12-03\n"
+    write(vault.root, "Contacts/Jane Doe.md", contact("Jane Doe") + body)
+    with fresh_index(vault) as index:
+        assert [f.text for f in index.followups()] == ["Open"]
+        assert [f.text for f in index.followups(include_closed=True)] == ["Done", "Open", "Dropped"]
+
+
+def test_meeting_and_contact_filters(vault: Vault) -> None:
+    write(vault.root, "Orgs/Acme Ltd.md", "---\ntype: organisation\naliases: [Acme]\n---\n")
+    write(vault.root, "Contacts/Jane Doe.md", contact("Jane Doe", organisation='"[[Acme]]"'))
+    write(vault.root, "Contacts/Bob.md", contact("Bob Smith", organisation="Globex", status="met"))
+    write(vault.root, "Meetings/1.md", meeting("[[Jane Doe]]", "2026-12-01"))
+    write(vault.root, "Meetings/2.md", meeting("[[Bob]]", "2026-12-05"))
+    write(vault.root, "Meetings/3.md", meeting("[[Jane Doe]]", "2026-12-09"))
+    with fresh_index(vault) as index:
+        in_range = index.meetings(start=day_of("2026-12-02"), end=day_of("2026-12-09"))
+        assert [m.note for m in in_range] == ["Meetings/2.md", "Meetings/3.md"]
+        assert [m.note for m in index.meetings(contact="jane doe")] == [
+            "Meetings/1.md",
+            "Meetings/3.md",
+        ]
+        assert [c.name for c in index.contacts(organisation="acme ltd")] == ["Jane Doe"]
+        assert [c.name for c in index.contacts(organisation="Acme")] == ["Jane Doe"]
+        assert [c.name for c in index.contacts(organisation="globex")] == ["Bob Smith"]
+        assert [c.name for c in index.contacts(status="MET")] == ["Bob Smith"]
+
+
+def day_of(text: str):
+    import datetime as dt
+
+    return dt.date.fromisoformat(text)
+
+
+def test_search_ranks_titles_first_and_quotes_the_match(vault: Vault) -> None:
+    write(vault.root, "Contacts/Jane Doe.md", contact("Jane Doe", role="Data engineer"))
+    write(vault.root, "Orgs/Data Corp.md", "---\ntype: organisation\nname: Data Corp\n---\nData.\n")
+    write(vault.root, "Meetings/m.md", meeting("[[Jane Doe]]", day(1), "We spoke about José.\n"))
+    write(vault.root, "Plain.md", "Data data data, but an ordinary note.\n")
+    with fresh_index(vault) as index:
+        hits = index.search("data")
+        assert [hit.note for hit in hits] == ["Orgs/Data Corp.md", "Contacts/Jane Doe.md"]
+        assert "**Data**" in hits[1].snippet
+        assert [hit.note for hit in index.search("jose")] == ["Meetings/m.md"]
+        assert [hit.note for hit in index.search('eng "jane')] == ["Contacts/Jane Doe.md"]
+        assert index.search("nothing-like-this") == []
+
+
+def test_the_index_uses_wal_and_a_schema_version(vault: Vault) -> None:
+    with fresh_index(vault):
+        pass
+    connection = sqlite3.connect(vault.state_dir / schema.INDEX_FILE)
+    assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    row = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    assert row == (schema.SCHEMA_VERSION,)
+
+
+def test_a_schema_version_mismatch_rebuilds(vault: Vault, reads: list[str]) -> None:
+    write(vault.root, "Contacts/Jane Doe.md", contact("Jane Doe"))
+    with fresh_index(vault):
+        pass
+    connection = sqlite3.connect(vault.state_dir / schema.INDEX_FILE)
+    with connection:
+        connection.execute("UPDATE meta SET value = 'old' WHERE key = 'schema_version'")
+        connection.execute("CREATE TABLE leftover (x)")
+    connection.close()
+    reads.clear()
+    with fresh_index(vault) as index:
+        assert [c.name for c in index.contacts()] == ["Jane Doe"]
+    assert len(reads) == 1
+    tables = sqlite3.connect(vault.state_dir / schema.INDEX_FILE).execute(
+        "SELECT name FROM sqlite_master WHERE name = 'leftover'"
+    )
+    assert tables.fetchall() == []
+
+
+def test_a_damaged_index_file_is_replaced(vault: Vault) -> None:
+    write(vault.root, "Contacts/Jane Doe.md", contact("Jane Doe"))
+    (vault.state_dir / schema.INDEX_FILE).write_bytes(b"this is not a database" * 100)
+    with fresh_index(vault) as index:
+        assert [c.name for c in index.contacts()] == ["Jane Doe"]
+
+
+def test_rebuild_reads_everything_again(vault: Vault, reads: list[str]) -> None:
+    write(vault.root, "a.md", "a\n")
+    write(vault.root, "b.md", "b\n")
+    with fresh_index(vault) as index:
+        reads.clear()
+        report = index.rebuild()
+    assert (report.read, report.added) == (2, 2)
+    assert len(reads) == 2
+
+
+def test_a_reader_is_not_blocked_by_a_writer(vault: Vault) -> None:
+    write(vault.root, "Contacts/Jane Doe.md", contact("Jane Doe"))
+    with fresh_index(vault) as reader, Index.open(vault) as writer:
+        writer._connection.execute("BEGIN IMMEDIATE")
+        writer._connection.execute("DELETE FROM people")
+        assert [c.name for c in reader.contacts()] == ["Jane Doe"]
+        writer._connection.execute("ROLLBACK")
+
+
+def test_dataview_fields_and_block_ids_in_a_contact_note(vault: Vault) -> None:
+    body = (
+        "## Follow-ups\n"
+        "- [ ] Send an update (due:: 2026-12-20) [reminder:: 2026-12-20 09:15] ^fu-abc1\n"
+        "```\n- [ ] Inside a code block 📅 2026-12-01\n```\n"
+        "<!-- - [ ] Inside a comment 📅 2026-12-01 -->\n"
+    )
+    write(vault.root, "Contacts/Jane Doe.md", contact("Jane Doe") + body)
+    with fresh_index(vault) as index:
+        (followup,) = index.followups()
+    assert (followup.id, followup.due.isoformat(), followup.time, followup.line) == (
+        "fu-abc1",
+        "2026-12-20",
+        "09:15",
+        6,
+    )
