@@ -13,9 +13,26 @@ import yaml
 from .tasks import WIKILINK, Task, link_target, parse_task
 
 try:  # PyYAML's C loader is many times faster; fall back where it was not compiled.
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+
+class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
+    """The safe loader, except that an impossible date such as 2026-13-45 stays text.
+
+    Otherwise one mistyped date would make the whole front matter unreadable.
+    """
+
+
+def _timestamp_or_text(loader: _BaseLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
 
 NOTE_KINDS = ("contact", "meeting", "organisation")
 MAX_FRONT_MATTER_BYTES = 256 * 1024
