@@ -21,6 +21,7 @@ from vaulttools.edit import (
 )
 from vaulttools.errors import ConflictError
 from vaulttools.notes import parse_note
+from vaulttools.tasks import parse_task
 
 DAY = dt.date(2026, 12, 2)
 LATER = dt.date(2026, 12, 20)
@@ -344,3 +345,51 @@ def test_values_yaml_would_read_as_something_else_stay_text(value: str) -> None:
     raw = after.split("\n---\n")[0].removeprefix("---\n")
     assert yaml.safe_load(raw)["stay_in_touch"] == value
     assert YAML(typ="safe").load(raw)["stay_in_touch"] == value
+
+
+_OTHER_LINE = st.text(
+    alphabet=st.characters(blacklist_characters="\n", blacklist_categories=("Cs",)), max_size=40
+)
+_TASK_TEXT = st.text(
+    alphabet=st.characters(
+        whitelist_categories=("L", "N", "Zs"), blacklist_characters="\u2028\u2029"
+    ),
+    min_size=1,
+    max_size=30,
+).filter(lambda text: text.strip() != "")
+
+
+@given(
+    before=st.lists(_OTHER_LINE, max_size=6),
+    after=st.lists(_OTHER_LINE, max_size=6),
+    text=_TASK_TEXT,
+    crlf=st.booleans(),
+    final=st.booleans(),
+)
+def test_tick_and_snooze_change_only_the_task_line(
+    before: list[str], after: list[str], text: str, crlf: bool, final: bool
+) -> None:
+    task = f"- [ ] {text.strip()} 📅 2026-12-01 ^fu-zz9"
+    eol = "\r\n" if crlf else "\n"
+    note_text = eol.join([*before, task, *after]) + (eol if final else "")
+    line = len(before)
+    ticked, snoozed = tick_task(note_text, line, DAY), snooze_task(note_text, line, LATER)
+    for edited in (ticked, snoozed):
+        changes = differing_lines(note_text, edited)
+        assert len(changes) == 1 and changes[0][0].removesuffix("\r") == task
+        old_line, new_line = changes[0]
+        assert new_line.removesuffix("\r").endswith(" ^fu-zz9")
+        assert new_line.endswith("\r") == old_line.endswith("\r")
+        assert edited.endswith(eol) == note_text.endswith(eol)
+    done = parse_task(ticked.split("\n")[line], line)
+    moved = parse_task(snoozed.split("\n")[line], line)
+    original = parse_task(task, line)
+    assert done and moved and original and done.text == moved.text == original.text
+    assert done and done.done and done.done_on == DAY and done.block_id == "fu-zz9"
+    assert moved and not moved.done and moved.due == LATER and moved.block_id == "fu-zz9"
+
+
+def test_set_property_with_a_quoted_key_and_dots_closing() -> None:
+    before = '---\n"status": met # mine\ntype: contact\n...\nBody\n'
+    after = set_property(before, "status", "thanked")
+    assert after == '---\n"status": thanked # mine\ntype: contact\n...\nBody\n'
