@@ -177,7 +177,10 @@ def test_text_report_shows_every_section(in_vault: RunVault, search: Path) -> No
         "Overdue follow-ups (2)",
     ):
         assert f"\n{heading}\n" in text
+    assert "\n3 conversations with 3 people at 2 organisations; 2 more planned.\n" in text
     assert "Warning: Your conversations so far come from 2 organisations" in text
+    assert "Tom Hart, Designer at Initech (on 2026-12-15)" in text
+    assert "2026-12-09 Send my CV to Tom Hart (" in text  # links read as plain names
     assert "sent on time: 1" in text and "sent late: 1" in text
     assert "Mei Chen, 2026-12-01: not sent, and more than a day has passed" in text
 

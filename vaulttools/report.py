@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from .lookup import readable
 from .model import Contact, FollowUp, Meeting, to_json
 from .names import name_key
 from .referrals import Suggested, followed_up
@@ -240,15 +241,34 @@ def _suggested_json(suggested: Suggested, report: Report) -> dict[str, Any]:
 
 
 Section = tuple[str, list[str]]
+Link = Callable[[str, "str | None"], str]
 
 
-def sections(report: Report, link: Callable[[str, str | None], str]) -> list[Section]:
-    """(title, lines) of each part of the report; `link(name, note)` formats a person."""
+def summary(report: Report) -> str:
+    """One sentence on the search so far, above the details."""
+    people = len(report.met)
+    orgs = len(report.organisations)
+    return (
+        f"{_count(report.conversations, 'conversation')} with {_count(people, 'person', 'people')}"
+        f" at {_count(orgs, 'organisation')}; {len(report.planned)} more planned."
+    )
+
+
+def _count(number: int, one: str, many: str | None = None) -> str:
+    return f"{number} {one if number == 1 else many or one + 's'}"
+
+
+def sections(report: Report, link: Link, task_text: Callable[[str], str]) -> list[Section]:
+    """(title, lines) of each part of the report.
+
+    `link(name, note)` formats a person and `task_text` a follow-up's text, so that the
+    note version links to contacts and the terminal version reads plainly.
+    """
     return [
-        (f"People met ({len(report.met)})", [_person_line(p, link, "last") for p in report.met]),
+        (f"People met ({len(report.met)})", [_met_line(p, link) for p in report.met]),
         (
             f"Conversations planned ({len(report.planned)})",
-            [_person_line(p, link, "on") for p in report.planned],
+            [_planned_line(p, link) for p in report.planned],
         ),
         (f"Organisations covered ({len(report.organisations)})", report.organisations),
         (f"Roles covered ({len(report.roles)})", report.roles),
@@ -261,18 +281,35 @@ def sections(report: Report, link: Callable[[str, str | None], str]) -> list[Sec
             f"Names suggested ({len(report.suggested)}, followed up {len(report.followed_up)})",
             [_suggested_line(s, report, link) for s in report.suggested],
         ),
-        (f"Overdue follow-ups ({len(report.overdue)})", [_overdue_line(f) for f in report.overdue]),
+        (
+            f"Overdue follow-ups ({len(report.overdue)})",
+            [_overdue_line(f, task_text) for f in report.overdue],
+        ),
     ]
 
 
-def _person_line(person: Person, link: Callable[[str, str | None], str], word: str) -> str:
-    where = " at ".join(part for part in (person.role, person.organisation) if part)
-    count = f"{person.conversations} conversation{'s' if person.conversations != 1 else ''}"
-    day = f", {word} {person.date.isoformat()}" if person.date else ""
-    return f"{link(person.name, person.note)}{', ' + where if where else ''} ({count}{day})"
+def _where(person: Person) -> str:
+    """`, Analyst at Acme Ltd`, `, at Acme Ltd`, `, Analyst` or nothing."""
+    if person.role and person.organisation:
+        return f", {person.role} at {person.organisation}"
+    if person.organisation:
+        return f", at {person.organisation}"
+    return f", {person.role}" if person.role else ""
 
 
-def _thank_you_lines(report: Report, link: Callable[[str, str | None], str]) -> list[str]:
+def _met_line(person: Person, link: Link) -> str:
+    day = f", last {person.date.isoformat()}" if person.date else ""
+    count = _count(person.conversations, "conversation")
+    return f"{link(person.name, person.note)}{_where(person)} ({count}{day})"
+
+
+def _planned_line(person: Person, link: Link) -> str:
+    day = f"on {person.date.isoformat()}" if person.date else "no date yet"
+    more = f", {person.conversations} planned" if person.conversations > 1 else ""
+    return f"{link(person.name, person.note)}{_where(person)} ({day}{more})"
+
+
+def _thank_you_lines(report: Report, link: Link) -> list[str]:
     counts = report.thank_you_counts()
     lines = [f"{THANK_YOU_LABELS[s]}: {n}" for s, n in counts.items() if n]
     for thank in report.thank_yous:
@@ -283,9 +320,7 @@ def _thank_you_lines(report: Report, link: Callable[[str, str | None], str]) -> 
     return lines
 
 
-def _suggested_line(
-    suggested: Suggested, report: Report, link: Callable[[str, str | None], str]
-) -> str:
+def _suggested_line(suggested: Suggested, report: Report, link: Link) -> str:
     if suggested.name in report.followed_up:
         state = "followed up"
     elif suggested.has_note:
@@ -296,17 +331,17 @@ def _suggested_line(
     return f"{link(suggested.name, suggested.note)}{by}: {state}"
 
 
-def _overdue_line(followup: FollowUp) -> str:
+def _overdue_line(followup: FollowUp, task_text: Callable[[str], str]) -> str:
     due = followup.due.isoformat() if followup.due else ""
-    return f"{due} {followup.text} ({followup.id})"
+    return f"{due} {task_text(followup.text)} ({followup.id})"
 
 
 def render_text(report: Report) -> str:
     """The report as plain text for the terminal."""
-    out = [f"Informational interviews report, {report.today.isoformat()}", ""]
+    out = [f"Informational interviews report, {report.today.isoformat()}", "", summary(report), ""]
     out += [f"Warning: {warning}" for warning in report.warnings]
     out += [""] if report.warnings else []
-    for title, lines in sections(report, lambda name, _note: name):
+    for title, lines in sections(report, lambda name, _note: name, readable):
         out.append(title)
         out += [f"  - {line}" for line in lines] or ["  (none)"]
         out.append("")
@@ -322,10 +357,12 @@ def render_markdown(report: Report) -> str:
         "---",
         f"# Informational interviews report, {report.today.isoformat()}",
         "",
+        summary(report),
+        "",
     ]
     if report.warnings:
         out += ["> [!warning]", *[f"> {warning}" for warning in report.warnings], ""]
-    for title, lines in sections(report, _markdown_link):
+    for title, lines in sections(report, _markdown_link, lambda text: text):
         out += [f"## {title}", ""]
         out += [f"- {line}" for line in lines] or ["_None._"]
         out.append("")
