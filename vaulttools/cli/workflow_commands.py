@@ -33,11 +33,8 @@ def _index(state: AppState) -> Iterator[Index]:
     """The vault's index, brought up to date, closed afterwards."""
     from ..index import fresh_index
 
-    index = fresh_index(state.vault)
-    try:
+    with fresh_index(state.vault) as index:
         yield index
-    finally:
-        index.close()
 
 
 def _read_note(vault: Vault, relative: str) -> tuple[Snapshot, str, Note]:
