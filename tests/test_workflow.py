@@ -308,3 +308,32 @@ def test_done_stay_in_touch_reminder_leaves_the_listing(in_vault: RunVault, vaul
     assert [(f["text"], f["due"]) for f in listing if f["contact"] == "Ann Lee"] == [
         ("Get in touch with Ann Lee", "2027-01-02")
     ]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["done"],
+        ["snooze"],
+        ["status"],
+        ["referrals"],
+        ["draft"],
+        ["draft", "request"],
+        ["draft", "thanks"],
+        ["report"],
+    ],
+)
+def test_every_workflow_command_has_help(run: RunVault, command: list[str]) -> None:
+    result = run(*command, "--help")
+    assert result.exit_code == 0
+    assert len(result.output.split("\n\n")[1].strip()) > 20  # a real description
+
+
+def test_workflow_commands_outside_a_vault_fail_in_one_sentence(
+    run: RunVault, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for args in (["done", "x"], ["report"], ["referrals"], ["draft", "request", "x"]):
+        result = run(*args)
+        assert result.exit_code == 1
+        assert result.stderr.startswith("vault: No vault here") and result.stderr.count("\n") == 1
