@@ -315,6 +315,13 @@ def test_a_meeting_without_a_time_holds_its_day() -> None:
     assert event.alarm == []
 
 
+def test_times_are_read_as_people_write_them() -> None:
+    event = _ical_event(build_calendar([], [meeting(time="9:30")], SETTINGS))
+    assert event.dtstart == dt.datetime(2026, 12, 4, 9, 30, tzinfo=ZoneInfo("Pacific/Auckland"))
+    unreadable = _ical_event(build_calendar([], [meeting(time="after lunch")], SETTINGS))
+    assert unreadable.dtstart == dt.date(2026, 12, 4)
+
+
 def test_a_meeting_without_a_length_takes_the_default() -> None:
     event = _ical_event(build_calendar([], [meeting(duration=0)], SETTINGS))
     assert event.dtend - event.dtstart == dt.timedelta(minutes=30)
