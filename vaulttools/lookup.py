@@ -1,4 +1,9 @@
-"""Which follow-up the user means: an id as `vault followups` shows it, a prefix, or its words."""
+"""What the user means by what they typed: a follow-up, a contact or a meeting.
+
+A follow-up by the id `vault followups` shows, a unique start of one, or words of its text;
+a person by name, loosely. Anything ambiguous or unknown is refused in one sentence that
+lists the candidates, never guessed.
+"""
 
 from __future__ import annotations
 
@@ -61,7 +66,7 @@ def _by_prefix(query: str, pool: Sequence[FollowUp]) -> list[FollowUp]:
 def _by_words(query: str, pool: Sequence[FollowUp]) -> list[FollowUp]:
     """Follow-ups whose text holds every word of the query, compared loosely."""
     words = name_key(query).split()
-    return [f for f in pool if all(word in name_key(f.text) for word in words)]
+    return [f for f in pool if all(word in name_key(readable(f.text)) for word in words)]
 
 
 def readable(text: str) -> str:
