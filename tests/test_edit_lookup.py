@@ -1,4 +1,4 @@
-"""Finding the follow-up a user means: exact id, unique prefix, or unambiguous words."""
+"""Finding what a user means: a follow-up by id, prefix or words; a contact; a meeting."""
 
 from __future__ import annotations
 
@@ -6,8 +6,16 @@ import datetime as dt
 
 import pytest
 
-from vaulttools.lookup import AmbiguousError, NoSuchFollowUpError, resolve_followup
-from vaulttools.model import FollowUp
+from vaulttools.lookup import (
+    AmbiguousError,
+    NoSuchContactError,
+    NoSuchFollowUpError,
+    NoSuchMeetingError,
+    resolve_contact,
+    resolve_followup,
+    resolve_meeting,
+)
+from vaulttools.model import Contact, FollowUp, Meeting
 
 
 def followup(id_: str, text: str, done: bool = False) -> FollowUp:
@@ -72,3 +80,60 @@ def test_unknown_suggests_close_texts() -> None:
         resolve_followup("zz-nothing", FOLLOWUPS)
     with pytest.raises(NoSuchFollowUpError):
         resolve_followup("  ", FOLLOWUPS)
+
+
+# --- contacts and meetings -------------------------------------------------------------------
+
+
+def person(name: str, note: str | None = None) -> Contact:
+    return Contact(name, note or f"Contacts/{name}.md", name, None, None, "prospect", None, None)
+
+
+PEOPLE = [person("Jane Doe"), person("Jan Smith"), person("José Álvarez", "People/Jose.md")]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("jane doe", "Jane Doe"),
+        ("JAN", "Jan Smith"),  # a whole word beats the start of "Jane"
+        ("smi", "Jan Smith"),
+        ("jose", "José Álvarez"),  # the note's file name
+        ("Jose\u0301 álvarez", "José Álvarez"),  # the same name, decomposed
+    ],
+)
+def test_resolve_contact(query: str, expected: str) -> None:
+    assert resolve_contact(query, PEOPLE).name == expected
+
+
+def test_resolve_contact_refuses_ambiguity_and_suggests_names() -> None:
+    with pytest.raises(AmbiguousError, match="fits 2 contacts"):
+        resolve_contact("ja", PEOPLE)
+    with pytest.raises(NoSuchContactError, match="Did you mean Jane Doe"):
+        resolve_contact("Jane Dough", PEOPLE)
+
+
+def meeting(day: str, name: str, status: str = "done") -> Meeting:
+    note = f"Meetings/{day} {name}.md"
+    return Meeting(note, note, name, (name,), dt.date.fromisoformat(day), None, 30, status)
+
+
+MEETINGS = [
+    meeting("2026-11-01", "Jane Doe"),
+    meeting("2026-11-20", "Jane Doe"),
+    meeting("2026-11-25", "Jane Doe", "cancelled"),
+    meeting("2026-12-20", "Jane Doe", "planned"),
+    meeting("2026-12-24", "Jan Smith", "planned"),
+]
+TODAY = dt.date(2026, 12, 1)
+
+
+def test_resolve_meeting_by_note_name_or_person() -> None:
+    assert resolve_meeting("2026-11-01 Jane Doe", MEETINGS, TODAY).date == dt.date(2026, 11, 1)
+    assert resolve_meeting("Meetings/2026-11-01 Jane Doe.md", MEETINGS, TODAY) == MEETINGS[0]
+    # the latest conversation that took place, not the cancelled or the planned one
+    assert resolve_meeting("jane", MEETINGS, TODAY).date == dt.date(2026, 11, 20)
+    # nobody met yet: the next planned conversation
+    assert resolve_meeting("Jan Smith", MEETINGS, TODAY).date == dt.date(2026, 12, 24)
+    with pytest.raises(NoSuchMeetingError):
+        resolve_meeting("Nobody", MEETINGS, TODAY)
