@@ -1,9 +1,79 @@
-"""Commands added by a later change."""
+"""`vault watch`: keep the index, the index note and the calendar fresh while notes change."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import click
+
+from .app import AppState, pass_state
+
+
+@click.command("watch")
+@click.option(
+    "--serve", "serve_feed", is_flag=True, help="Also serve the calendar, as `vault serve`."
+)
+@click.option(
+    "--poll", is_flag=True, help="Poll for changes (network drives, WSL) instead of events."
+)
+@click.option("--host", help="With --serve: the address to listen on (default 127.0.0.1).")
+@click.option(
+    "--port", type=click.IntRange(0, 65535), help="With --serve: the port (default 8765)."
+)
+@click.option("--token", envvar="VAULT_SERVE_TOKEN", help="With --serve: the feed's secret.")
+@pass_state
+def watch_command(
+    state: AppState,
+    serve_feed: bool,
+    poll: bool,
+    host: str | None,
+    port: int | None,
+    token: str | None,
+) -> None:
+    """Watch the vault and keep the index, the index note and the calendar file current.
+
+    It never writes a note. One line per change on stderr; Ctrl+C stops it.
+    """
+    from ..index import Index
+    from ..outputs import refresh_outputs
+    from ..watch import run_watch
+
+    vault = state.vault
+    server = _start_feed(state, host, port, token) if serve_feed else None
+    with Index.open(vault) as index:
+        try:
+            run_watch(
+                vault.root,
+                index,
+                refresh=lambda: refresh_outputs(vault, index, dt.date.today()),
+                ignored=[vault.config.index_note],
+                poll=poll,
+                report=lambda line: click.echo(line, err=True),
+            )
+        except KeyboardInterrupt:
+            click.echo("Stopped watching.", err=True)
+        finally:
+            if server is not None:
+                server.shutdown()
+
+
+def _start_feed(state: AppState, host: str | None, port: int | None, token: str | None) -> object:
+    from ..calendar import feed_settings
+    from ..serve import FeedCache, VaultFeed, check_access, serve_in_thread, start_server
+    from .calendar_commands import _announce
+
+    vault = state.vault
+    host = host if host is not None else vault.config.serve.host
+    port = port if port is not None else vault.config.serve.port
+    check_access(host, token or None)
+    feed = VaultFeed(vault, feed_settings(vault.config, vault.root.name))
+    cache = FeedCache(feed, log=lambda line: click.echo(line, err=True))
+    server = start_server(host, port, cache, token or None, log=cache.log)
+    serve_in_thread(server)
+    _announce(server, host, vault, feed.counts)
+    return server
 
 
 def register(group: click.Group) -> None:
     """Add this module's commands to the `vault` group."""
+    group.add_command(watch_command)

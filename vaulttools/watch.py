@@ -1,0 +1,188 @@
+"""Keep the index and the outputs fresh: watchdog events -> debounced batches -> sync -> outputs.
+
+The observer's thread only files event paths into a queue; one worker (the caller's thread)
+turns each quiet-after-a-burst batch into one index sync and one refresh of the outputs. The
+watcher never writes a note.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import queue
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from .vault import is_hidden
+
+# A burst of events from one save ends when the vault has been quiet this long.
+DEBOUNCE_SECONDS = 0.2
+# A batch is processed after at most this long, even while events keep coming.
+MAX_BATCH_SECONDS = 2.0
+# A cheap full scan now and then catches events the operating system dropped.
+RECONCILE_SECONDS = 300.0
+_FULL_SCAN = "*"  # queued instead of a path when a folder changed
+
+
+class Syncable(Protocol):
+    def sync(self) -> Any: ...
+    def sync_paths(self, paths: Iterable[str]) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Batch:
+    paths: frozenset[str]
+    full: bool
+
+
+@dataclass
+class EventCollector:
+    """Turns watchdog events into vault-relative note paths on a queue."""
+
+    root: str
+    ignored: frozenset[str]
+    inbox: queue.Queue[str] = field(default_factory=queue.Queue)
+
+    def dispatch(self, event: Any) -> None:  # watchdog's handler entry point
+        if event.event_type in ("opened", "closed_no_write"):
+            return
+        for raw in (event.src_path, getattr(event, "dest_path", "")):
+            if raw:
+                self._file(os.fsdecode(raw), event.is_directory)
+
+    def _file(self, path: str, is_directory: bool) -> None:
+        relative = os.path.relpath(path, self.root).replace(os.sep, "/")
+        if relative.startswith("../") or relative == ".." or is_hidden(relative):
+            return
+        if is_directory:
+            if relative != ".":
+                self.inbox.put(_FULL_SCAN)
+        elif relative.endswith(".md") and relative not in self.ignored:
+            self.inbox.put(relative)
+
+
+def next_batch(inbox: queue.Queue[str], wait: float | None, clock: Callable[[], float]) -> Batch:
+    """Block until events arrive (or `wait` passes: an empty batch), then drain the burst."""
+    try:
+        first = inbox.get(timeout=wait)
+    except queue.Empty:
+        return Batch(frozenset(), full=False)
+    items = {first}
+    deadline = clock() + MAX_BATCH_SECONDS
+    while clock() < deadline:
+        try:
+            items.add(inbox.get(timeout=DEBOUNCE_SECONDS))
+        except queue.Empty:
+            break
+    return Batch(frozenset(items - {_FULL_SCAN}), full=_FULL_SCAN in items)
+
+
+def start_observer(root: Path, collector: EventCollector, poll: bool) -> tuple[Any, str | None]:
+    """A running observer; polling when asked or when the system has no file watches left."""
+    from watchdog.events import FileSystemEventHandler
+    from watchdog.observers import Observer
+    from watchdog.observers.polling import PollingObserver
+
+    handler = FileSystemEventHandler()
+    handler.dispatch = collector.dispatch  # type: ignore[method-assign]
+    note = None
+    if not poll:
+        observer = Observer()
+        try:
+            observer.schedule(handler, str(root), recursive=True)
+            observer.start()
+            return observer, None
+        except OSError as error:
+            if error.errno not in (errno.ENOSPC, errno.EMFILE):
+                raise
+            note = "The system has no file watches left, so vaulttools polls for changes instead."
+    observer = PollingObserver(timeout=1)
+    observer.schedule(handler, str(root), recursive=True)
+    observer.start()
+    return observer, note
+
+
+@dataclass
+class Watcher:
+    """Runs batches until stopped; `refresh` rewrites the outputs and names what it wrote."""
+
+    index: Syncable
+    inbox: queue.Queue[str]
+    refresh: Callable[[], list[str]]
+    report: Callable[[str], None]
+    reconcile_seconds: float = RECONCILE_SECONDS
+    clock: Callable[[], float] = time.monotonic
+    _reported: set[tuple[str, str]] = field(default_factory=set)
+
+    def start(self) -> None:
+        """The first full sync and every output, before any event is handled."""
+        self._handle(Batch(frozenset(), full=True), "started")
+
+    def run_once(self) -> bool:
+        """Wait for one batch (or the reconcile time) and handle it. False when idle."""
+        batch = next_batch(self.inbox, self.reconcile_seconds, self.clock)
+        if not batch.paths and not batch.full:
+            batch = Batch(frozenset(), full=True)  # reconcile, quietly unless it finds news
+            return self._handle(batch, None)
+        return self._handle(batch, "changed")
+
+    def _handle(self, batch: Batch, reason: str | None) -> bool:
+        began = self.clock()
+        result = self.index.sync() if batch.full else self.index.sync_paths(sorted(batch.paths))
+        written = self.refresh()
+        self._report_unreadable(result)
+        if reason is None and not _changed(result) and not written:
+            return False
+        elapsed = (self.clock() - began) * 1000
+        self.report(_summary(reason or "reconciled", batch, result, written, elapsed))
+        return True
+
+    def _report_unreadable(self, result: Any) -> None:
+        for path, why in getattr(result, "unreadable", ()):
+            if (path, why) not in self._reported:
+                self._reported.add((path, why))
+                self.report(f"{path}: {why}")
+
+
+def _changed(result: Any) -> bool:
+    return any(getattr(result, name, 0) for name in ("added", "changed", "removed"))
+
+
+def _summary(reason: str, batch: Batch, result: Any, written: list[str], ms: float) -> str:
+    counts = [
+        f"{getattr(result, name, 0)} {name}"
+        for name in ("added", "changed", "removed")
+        if getattr(result, name, 0)
+    ]
+    notes = ", ".join(sorted(batch.paths)[:3]) + (" …" if len(batch.paths) > 3 else "")
+    what = "; ".join(counts) or "no note changed"
+    outputs = f"; wrote {', '.join(written)}" if written else ""
+    stamp = time.strftime("%H:%M:%S")
+    detail = f" ({notes})" if notes else ""
+    return f"{stamp} {reason}: {what}{detail}{outputs} in {ms:.0f} ms"
+
+
+def run_watch(
+    root: Path,
+    index: Syncable,
+    refresh: Callable[[], list[str]],
+    ignored: Iterable[str],
+    poll: bool,
+    report: Callable[[str], None],
+) -> None:
+    """Watch `root` until interrupted; the observer is always stopped and joined."""
+    collector = EventCollector(str(root), frozenset(ignored))
+    observer, note = start_observer(root, collector, poll)
+    try:
+        if note:
+            report(note)
+        watcher = Watcher(index, collector.inbox, refresh, report)
+        watcher.start()
+        while True:
+            watcher.run_once()
+    finally:
+        observer.stop()
+        observer.join()
