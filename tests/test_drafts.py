@@ -177,3 +177,11 @@ def test_join_names() -> None:
         "A and B",
         "A, B and C",
     ]
+
+
+def test_thanks_for_a_conversation_still_to_come_says_so(in_vault: RunVault, people: Path) -> None:
+    in_vault("new-contact", "Lee Park")
+    in_vault("new-meeting", "Lee Park", "--date", "2026-12-20")
+    result = in_vault("draft", "thanks", "Lee Park")
+    assert result.exit_code == 0
+    assert "still to come" in result.stderr and "Hello Lee," in result.stdout

@@ -339,6 +339,8 @@ def draft_thanks_command(state: AppState, meeting: str, mailto: bool) -> None:
     me = state.vault.config.me
     values = thanks_values(me, note, person, found.contact or "", state.today)
     _warn_missing_me(values, THANKS_NEEDS)
+    if found.date and found.date > state.today:
+        click.echo(f"vault: note that this conversation is still to come ({found.note}).", err=True)
     rendered = _renderer(state).render(THANKS_TEMPLATE, values)
     _emit(rendered, THANKS_TEMPLATE, values["contact"]["email"], mailto)
 
