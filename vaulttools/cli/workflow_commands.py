@@ -360,6 +360,9 @@ def report_command(state: AppState, markdown: bool, as_json: bool) -> None:
     suggested and followed up (their contact is past `prospect`), and overdue follow-ups.
     It warns when your conversations come from fewer than three organisations.
 
+    Conversations are your meeting notes: one marked done, or still planned for a day
+    that has passed, counts as held; cancelled ones do not count.
+
     --markdown writes "Informational Interviews Report YYYY-MM-DD.md" at the vault's top
     level (never over an existing note).
 
