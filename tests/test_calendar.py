@@ -239,7 +239,7 @@ def test_a_block_id_used_twice_still_gives_two_events() -> None:
     data = build_calendar([followup(), followup(note="Contacts/Jane Doe.md")], [], SETTINGS)
     assert property_values(data, "UID") == [
         "fu-7k2m@my-vault.vaulttools",
-        "fu-7k2m@my-vault.vaulttools-2",
+        "fu-7k2m-2@my-vault.vaulttools",
     ]
 
 

@@ -131,7 +131,8 @@ def render_calendar(
     talks = feed_meetings(meetings) if settings.meetings else []
     writer = _Writer(settings)
     components = [*writer.meetings(talks), *writer.followups(tasks)]
-    lines = [*writer.header(), *writer.timezone(), *_unique_uids(components), "END:VCALENDAR"]
+    body = _unique_uids(components, writer.uid_domain)
+    lines = [*writer.header(), *writer.timezone(), *body, "END:VCALENDAR"]
     data = ("\r\n".join(fold(line) for line in lines) + "\r\n").encode("utf-8")
     return RenderedCalendar(data, followups=len(tasks), meetings=len(talks))
 
@@ -144,7 +145,8 @@ def feed_followups(followups: Iterable[FollowUp], *, todo: bool = False) -> list
 
 def _followup_order(item: FollowUp) -> tuple[Any, ...]:
     # Not the line number: an edit above a task moves it without changing the feed.
-    return (item.due or dt.date.max, item.time or "", item.id, item.note, item.text)
+    clock = _clock(item.time) or dt.time.min
+    return (item.due or dt.date.max, clock, item.id, item.note, item.text)
 
 
 def feed_identity(followups: Iterable[FollowUp], meetings: Iterable[Meeting]) -> object:
@@ -161,7 +163,7 @@ def feed_meetings(meetings: Iterable[Meeting]) -> list[Meeting]:
     chosen = [
         m for m in meetings if m.date and (m.status or "").strip().lower() not in CLOSED_MEETINGS
     ]
-    return sorted(chosen, key=lambda m: (m.date, m.time or "", m.id, m.note))
+    return sorted(chosen, key=lambda m: (m.date, _clock(m.time) or dt.time.min, m.id, m.note))
 
 
 # --- Components -----------------------------------------------------------------------------
@@ -169,22 +171,22 @@ def feed_meetings(meetings: Iterable[Meeting]) -> list[Meeting]:
 
 @dataclass(frozen=True)
 class _Component:
-    uid: str
-    lines: list[str]  # everything between BEGIN and END except the UID
+    local_uid: str  # the UID before its "@": the item's id, made safe
+    lines: list[str]  # BEGIN to END, without the UID: it is added once it is known to be unique
 
 
-def _unique_uids(components: list[_Component]) -> Iterator[str]:
+def _unique_uids(components: list[_Component], domain: str) -> Iterator[str]:
     """Every component's lines; a UID seen before (a block id copied into two places) gets a
     suffix, since clients would otherwise show only one of the two."""
     seen: set[str] = set()
     for component in components:
-        uid, count = component.uid, 1
-        while uid in seen:
+        local, count = component.local_uid, 1
+        while local in seen:
             count += 1
-            uid = f"{component.uid}-{count}"
-        seen.add(uid)
+            local = f"{component.local_uid}-{count}"
+        seen.add(local)
         yield component.lines[0]
-        yield "UID:" + text(uid)
+        yield f"UID:{local}@{domain}"
         yield from component.lines[1:]
 
 
@@ -202,7 +204,7 @@ class _Writer:
     def header(self) -> list[str]:
         name = text(self.settings.name)
         refresh = duration(self.settings.refresh_minutes)
-        lines = [
+        return [
             "BEGIN:VCALENDAR",
             "VERSION:2.0",
             "PRODID:" + PRODUCT_ID,
@@ -214,7 +216,6 @@ class _Writer:
             "REFRESH-INTERVAL;VALUE=DURATION:" + refresh,
             "X-PUBLISHED-TTL:" + refresh,
         ]
-        return lines
 
     def timezone(self) -> list[str]:
         if self.utc or not self.timed_days:
@@ -222,8 +223,8 @@ class _Writer:
         return vtimezone(self.settings.zone, min(self.timed_days).year, max(self.timed_days).year)
 
     def uid(self, item_id: str) -> str:
-        safe = item_id if _PLAIN_ID.fullmatch(item_id) else quote(item_id, safe="-._~:")
-        return f"{safe}@{self.uid_domain}"
+        """The item's id as the part of its UID before the "@"; ids that are paths escaped."""
+        return item_id if _PLAIN_ID.fullmatch(item_id) else quote(item_id, safe="-._~:")
 
     def link(self, note: str) -> str:
         if note not in self.links:

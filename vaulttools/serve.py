@@ -18,6 +18,8 @@ import ipaddress
 import re
 import secrets
 import socket
+import sqlite3
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -117,7 +119,7 @@ class FeedCache:
             if self._feed is None or token != self._token:
                 self._update(self.source.render())
                 self._token = token
-        except VaultError as error:
+        except (VaultError, OSError, sqlite3.Error) as error:
             if self._feed is None:
                 raise
             self.log(f"Serving the calendar as it was: {error}")
@@ -175,6 +177,7 @@ class FeedServer(ThreadingHTTPServer):
     """Serves one FeedCache; a thread per connection, so slow clients do not queue others."""
 
     daemon_threads = True
+    request_queue_size = 128  # the default 5 turns away a burst of apps refreshing at once
 
     def __init__(
         self,
@@ -196,6 +199,12 @@ class FeedServer(ThreadingHTTPServer):
 
     def feed_path(self) -> str:
         return f"/{self.token}/{FEED_NAME}" if self.token else f"/{FEED_NAME}"
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """An app that hangs up mid-answer is normal; anything else is worth a traceback."""
+        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            return
+        super().handle_error(request, client_address)
 
 
 class FeedHandler(BaseHTTPRequestHandler):
@@ -231,7 +240,7 @@ class FeedHandler(BaseHTTPRequestHandler):
             return
         try:
             feed = self.server.cache.current()
-        except VaultError as error:
+        except (VaultError, OSError, sqlite3.Error) as error:
             self.log_message("cannot build the calendar: %s", error)
             self._plain(HTTPStatus.SERVICE_UNAVAILABLE, with_body=with_body)
             return

@@ -112,12 +112,13 @@ def serve_command(
     cache = FeedCache(feed, log=lambda line: click.echo(line, err=True))
     cache.current()  # build it now, so that a broken vault is reported before the URL
     server = start_server(host, port, cache, token or None, log=cache.log)
-    _announce(server, host, vault, feed.counts)
+    announce(server, host, vault, feed.counts)
     serve_forever(server)
     click.echo("Stopped.", err=True)
 
 
-def _announce(server: Any, host: str, vault: Vault, counts: tuple[int, int]) -> None:
+def announce(server: Any, host: str, vault: Vault, counts: tuple[int, int]) -> None:
+    """Tell the user where to subscribe; `vault watch --serve` says the same."""
     from ..serve import is_loopback, subscribe_urls
 
     http_url, webcal_url = subscribe_urls(server, host)
@@ -128,6 +129,9 @@ def _announce(server: Any, host: str, vault: Vault, counts: tuple[int, int]) -> 
     if is_loopback(host):
         click.echo("Only apps on this computer can reach it; see --host and --token for others.")
     click.echo("It follows your notes as you edit them. Press Ctrl+C to stop.")
+
+
+_announce = announce  # the name `vault watch --serve` imported first
 
 
 def register(group: click.Group) -> None:
