@@ -184,3 +184,17 @@ def test_poll_mode_sees_changes(vault: Path, in_vault: RunVault) -> None:
     finally:
         code, stderr = watcher.stop()
     assert code == 0, stderr
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time a process has used, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_idle_means_idle(watching: Watching) -> None:
+    time.sleep(0.5)
+    before = cpu_seconds(watching.process.pid)
+    time.sleep(3.0)
+    assert cpu_seconds(watching.process.pid) - before < 0.1
