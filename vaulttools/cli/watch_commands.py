@@ -60,7 +60,7 @@ def watch_command(
 def _start_feed(state: AppState, host: str | None, port: int | None, token: str | None) -> object:
     from ..calendar import feed_settings
     from ..serve import FeedCache, VaultFeed, check_access, serve_in_thread, start_server
-    from .calendar_commands import _announce
+    from .calendar_commands import announce
 
     vault = state.vault
     host = host if host is not None else vault.config.serve.host
@@ -70,7 +70,7 @@ def _start_feed(state: AppState, host: str | None, port: int | None, token: str 
     cache = FeedCache(feed, log=lambda line: click.echo(line, err=True))
     server = start_server(host, port, cache, token or None, log=cache.log)
     serve_in_thread(server)
-    _announce(server, host, vault, feed.counts)
+    announce(server, host, vault, feed.counts)
     return server
 
 
