@@ -189,6 +189,66 @@ def test_any_text_comes_back_from_other_parsers(place: str, person: str) -> None
         assert str(parsed["LOCATION"]) == expected_place
 
 
+@pytest.mark.parametrize("todo", [False, True])
+def test_other_parsers_accept_the_feed(todo: bool) -> None:
+    data = build_calendar(*sample(), dataclasses.replace(SETTINGS, todo=todo))
+    assert vobject.readOne(data.decode()).validate(raiseException=True)
+    parsed = _ical(data)
+    assert (len(parsed.events), len(parsed.todos)) == ((1, 3) if todo else (3, 0))
+
+
+_day = st.dates(dt.date(2020, 1, 1), dt.date(2035, 12, 31))
+_clock_text = st.times().map(lambda t: t.strftime("%H:%M"))
+_followups = st.builds(
+    FollowUp,
+    id=st.from_regex(r"fu-[a-z0-9]{1,2}", fullmatch=True),
+    text=st.text(max_size=60),
+    due=st.one_of(st.none(), _day),
+    time=st.one_of(st.none(), _clock_text),
+    done=st.booleans(),
+    cancelled=st.booleans(),
+    note=st.text(min_size=1, max_size=30).map(lambda name: f"Contacts/{name}.md"),
+    contact=st.one_of(st.none(), st.text(max_size=20)),
+)
+_meetings = st.builds(
+    Meeting,
+    note=st.text(min_size=1, max_size=30).map(lambda name: f"Meetings/{name}.md"),
+    id=st.from_regex(r"mt-[a-z0-9]{1,2}", fullmatch=True),
+    contact=st.one_of(st.none(), st.text(max_size=20)),
+    contacts=st.lists(st.text(min_size=1, max_size=20), max_size=3).map(tuple),
+    date=st.one_of(st.none(), _day),
+    time=st.one_of(st.none(), _clock_text),
+    duration=st.integers(0, 600),
+    status=st.sampled_from(["planned", "done", "cancelled", ""]),
+    location=st.one_of(st.none(), st.text(max_size=40)),
+    organisation=st.one_of(st.none(), st.text(max_size=20)),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    followups=st.lists(_followups, max_size=8),
+    meetings=st.lists(_meetings, max_size=5),
+    zone=st.sampled_from(["Pacific/Auckland", "America/New_York", "Asia/Kolkata", "UTC"]),
+    todo=st.booleans(),
+)
+def test_any_vault_gives_a_feed_every_parser_reads(
+    followups: list[FollowUp], meetings: list[Meeting], zone: str, todo: bool
+) -> None:
+    settings = dataclasses.replace(SETTINGS, zone=zone, todo=todo)
+    rendered = render_calendar(followups, meetings, settings)
+    data = rendered.data
+    components = icalendar.Calendar.from_ical(data).walk("VEVENT") + (
+        icalendar.Calendar.from_ical(data).walk("VTODO")
+    )
+    assert len(components) == rendered.followups + rendered.meetings
+    assert len({str(c["UID"]) for c in components}) == len(components)
+    assert vobject.readOne(data.decode()).validate(raiseException=True)
+    parsed = _ical(data)
+    assert len(parsed.events) + len(parsed.todos) == len(components)
+    assert all(len(line) <= 75 for line in data.split(b"\r\n"))
+
+
 # --- Same vault, same bytes; stable UIDs ----------------------------------------------------
 
 
@@ -465,7 +525,10 @@ def test_our_vtimezone_alone_gives_the_right_times(zone: str) -> None:
         assert in_new_york == expected, parser
 
 
-@pytest.mark.parametrize("zone", [zone for zone in ZONES if zone != "UTC"])
+MORE_ZONES = ["America/Santiago", "America/Havana", "Pacific/Chatham", "Asia/Tehran", "Asia/Gaza"]
+
+
+@pytest.mark.parametrize("zone", [zone for zone in ZONES if zone != "UTC"] + MORE_ZONES)
 def test_the_vtimezone_agrees_with_the_zone_every_hour(zone: str) -> None:
     data, _ = zone_sample(zone)
     written = icalendar.Calendar.from_ical(data).walk("VTIMEZONE")[0].to_tz()
