@@ -198,3 +198,28 @@ def test_idle_means_idle(watching: Watching) -> None:
     before = cpu_seconds(watching.process.pid)
     time.sleep(3.0)
     assert cpu_seconds(watching.process.pid) - before < 0.1
+
+
+def test_watch_serve_serves_the_current_calendar(vault: Path, in_vault: RunVault) -> None:
+    import urllib.request
+
+    in_vault("new-contact", "Jane Doe")
+    watcher = Watching(vault, "--serve", "--port", "0")
+    try:
+        assert watcher.process.stdout is not None
+        lines = iter(watcher.process.stdout.readline, "")
+        url = next(line.strip() for line in lines if line.strip().startswith("http://127.0.0.1:"))
+        note = contact_note(vault)
+        note.write_text(note.read_text(encoding="utf-8") + TASK.format(tag="served"), "utf-8")
+        watcher.wait_for_uid("fu-served")
+
+        def served() -> str:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+                return response.read().decode("utf-8")
+
+        wait_for(lambda: "fu-served" in served(), "the served feed")
+    finally:
+        code, stderr = watcher.stop()
+    assert code == 0, stderr
+    assert "Traceback" not in stderr
