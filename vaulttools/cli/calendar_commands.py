@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from ..calendar import FeedSettings, feed_settings
 from ..errors import UsageError
 from ..vault import Vault
 from .app import AppState, pass_state
+
+if TYPE_CHECKING:  # the calendar is imported when a command needs it: other commands start faster
+    from ..calendar import FeedSettings
 
 
 def feed_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -29,6 +31,8 @@ def feed_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _settings(vault: Vault, todo: bool, no_meetings: bool, no_followups: bool) -> FeedSettings:
+    from ..calendar import feed_settings
+
     if no_meetings and no_followups:
         raise UsageError("--no-meetings with --no-followups leaves nothing for the calendar.")
     return feed_settings(
