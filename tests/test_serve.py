@@ -147,6 +147,18 @@ def test_a_changed_calendar_gets_a_new_etag(feed: Running) -> None:
     assert second.getheader("ETag") != first.getheader("ETag")
 
 
+def test_a_change_within_the_same_second_still_moves_last_modified(feed: Running) -> None:
+    first, _ = feed.request("GET")
+    feed.source.data, feed.source.version = CALENDAR + b"\r\n", 1
+    second, _ = feed.request("GET", headers={"If-Modified-Since": first.getheader("Last-Modified")})
+    assert second.status == 200
+    assert _http_time(second) > _http_time(first)
+
+
+def _http_time(response: http.client.HTTPResponse) -> float:
+    return email.utils.parsedate_to_datetime(response.getheader("Last-Modified")).timestamp()
+
+
 def test_the_unchanged_feed_is_not_rendered_again(feed: Running) -> None:
     for _ in range(50):
         assert feed.request("GET")[0].status == 200

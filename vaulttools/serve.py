@@ -50,10 +50,10 @@ Log = Callable[[str], None]
 class Feed:
     data: bytes
     etag: str  # quoted, strong
-    modified: float  # seconds since the epoch, when these bytes were first served
+    modified: int  # seconds since the epoch, when these bytes were first served
 
     @classmethod
-    def of(cls, data: bytes, modified: float) -> Feed:
+    def of(cls, data: bytes, modified: int) -> Feed:
         return cls(data, f'"{hashlib.sha256(data).hexdigest()[:32]}"', modified)
 
     @property
@@ -129,8 +129,12 @@ class FeedCache:
 
     def _update(self, data: bytes) -> None:
         self.refreshes += 1
-        if self._feed is None or data != self._feed.data:
-            self._feed = Feed.of(data, time.time())
+        if self._feed is None:
+            self._feed = Feed.of(data, int(time.time()))
+        elif data != self._feed.data:
+            # HTTP dates count whole seconds: new bytes always get a later one, or an app that
+            # asks If-Modified-Since would be told nothing changed within the same second.
+            self._feed = Feed.of(data, max(int(time.time()), int(self._feed.modified) + 1))
 
 
 class VaultFeed:
@@ -277,7 +281,7 @@ class FeedHandler(BaseHTTPRequestHandler):
             when = email.utils.parsedate_to_datetime(since)
         except (TypeError, ValueError):
             return False
-        return when.tzinfo is not None and int(feed.modified) <= when.timestamp()
+        return when.tzinfo is not None and feed.modified <= when.timestamp()
 
     def _feed_headers(self, feed: Feed) -> dict[str, str]:
         # no-cache: store it, but ask each time; the ETag makes asking cheap.
