@@ -250,7 +250,14 @@ def test_with_a_token_the_plain_path_is_404(guarded: Running) -> None:
     assert guarded.request("GET", "/calendar.ics")[0].status == 404
 
 
-@pytest.mark.parametrize("path", [f"/{TOKEN}/calendar.ics", f"/calendar.ics?token={TOKEN}"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/{TOKEN}/calendar.ics",
+        f"/calendar.ics?token={TOKEN}",
+        f"/{TOKEN.replace('-', '%2D')}/calendar.ics",  # escaped by an eager client
+    ],
+)
 def test_the_token_opens_the_calendar(guarded: Running, path: str) -> None:
     response, body = guarded.request("GET", path)
     assert (response.status, body) == (200, CALENDAR)

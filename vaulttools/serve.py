@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from .calendar import FeedSettings, feed_identity, render_calendar
 from .errors import UsageError, VaultError
@@ -268,7 +268,7 @@ class FeedHandler(BaseHTTPRequestHandler):
             given = parse_qs(url.query).get("token", [""])[0]
             return _same_secret(given, expected)
         prefix, _, name = url.path.rpartition("/")
-        return name == FEED_NAME and _same_secret(prefix.removeprefix("/"), expected)
+        return name == FEED_NAME and _same_secret(unquote(prefix.removeprefix("/")), expected)
 
     def _not_modified(self, feed: Feed) -> bool:
         tags = self.headers.get("If-None-Match")
@@ -314,8 +314,10 @@ class FeedHandler(BaseHTTPRequestHandler):
     def _shown_path(self) -> str:
         """The request's path with the token hidden, so that logs do not give it away."""
         path = str(getattr(self, "path", ""))
-        token = self.server.token
-        return path.replace(token, "<token>") if token else path
+        if not self.server.token:
+            return path
+        url = urlsplit(path)  # the first segment and the query may hold it, escaped or not
+        return re.sub(r"^/[^/]+/", "/<token>/", url.path) + ("?<query>" if url.query else "")
 
 
 def _same_secret(given: str, expected: str) -> bool:
