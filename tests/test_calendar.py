@@ -364,6 +364,20 @@ def test_a_meeting_has_place_length_alarm_and_link() -> None:
     assert "With: Jane Doe (Acme Ltd)" in event.description
 
 
+def test_a_followup_description_says_where_it_comes_from() -> None:
+    event = _ical_event(build_calendar([followup()], [], SETTINGS))
+    assert event.description.splitlines() == [
+        "Send a thank-you to Jane Doe",
+        "With: Jane Doe",
+        "Note: Meetings/2026-12-04 Jane Doe",
+        "Done? Tick it in the note, or run: vault done fu-7k2m",
+        "Open in Obsidian: obsidian://open?vault=My%20Vault&file=Meetings%2F2026-12-04%20Jane%20Doe",
+    ]
+    derived = followup(id="ct-1:next", source="next_contact", text="", note="Contacts/Jane Doe.md")
+    lines = _ical_event(build_calendar([derived], [], SETTINGS)).description.splitlines()
+    assert not any("vault done" in line for line in lines)
+
+
 def test_meeting_alarms_can_be_turned_off() -> None:
     quiet = dataclasses.replace(SETTINGS, meeting_alarm_minutes=0)
     assert _ical_event(build_calendar([], [meeting()], quiet)).alarm == []
