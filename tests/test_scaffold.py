@@ -224,7 +224,7 @@ def test_names_are_data_not_code_or_yaml(in_vault: RunVault, name: str) -> None:
     text = created_path(result.output).read_text(encoding="utf-8")
     assert frontmatter.loads(text)["name"] == name
     assert parse_note(text, "x.md").title == name
-    assert "49" not in text
+    assert f"\n# {name}\n" in text  # the heading shows the name as typed, never evaluated
 
 
 def test_long_names_are_capped_but_kept_whole_in_front_matter(in_vault: RunVault) -> None:

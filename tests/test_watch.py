@@ -30,7 +30,13 @@ class Watching:
             stderr=subprocess.PIPE,
             text=True,
         )
-        wait_for(lambda: self.calendar.exists(), "the first calendar")
+        wait_for(self._started, "the first calendar")
+
+    def _started(self) -> bool:
+        if self.process.poll() is not None:
+            _, stderr = self.process.communicate()
+            raise AssertionError(f"vault watch ended early: {stderr}")
+        return self.calendar.exists()
 
     def calendar_text(self) -> str:
         try:

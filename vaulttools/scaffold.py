@@ -17,7 +17,9 @@ from .templates import Renderer, new_id, package_templates_dir
 from .vault import Vault, create_exclusive
 
 MEETING_MODES = ("in-person", "video", "phone")
-_STATE_GITIGNORE = "# Derived files: deleting them loses nothing.\nindex.sqlite*\ncalendar.ics\n"
+_STATE_GITIGNORE = (
+    "# Derived files: deleting them loses nothing.\nindex.sqlite*\ncalendar.ics\nedit.lock\n"
+)
 
 
 def init_vault(root: Path) -> list[Path]:
