@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import tempfile
 from collections.abc import Iterator
@@ -97,7 +98,9 @@ def create_exclusive(path: Path, text: str) -> None:
 def write_atomic(path: Path, data: bytes) -> None:
     """Replace a file in one step: readers see the old or the new content, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    remove_orphaned_temporaries(path)
+    prefix = f".{path.name}.{os.getpid()}."
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
@@ -109,6 +112,29 @@ def write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def remove_orphaned_temporaries(path: Path) -> None:
+    """Delete temporary files that a killed writer of `path` left behind.
+
+    A temporary's name carries its writer's process id; one whose writer is gone is litter.
+    """
+    for temporary in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        writer = temporary.name[len(path.name) + 2 :].split(".", 1)[0]
+        if writer.isdigit() and not _process_alive(int(writer)):
+            temporary.unlink(missing_ok=True)
+
+
+def _process_alive(pid: int) -> bool:
+    if os.name == "nt":
+        return True  # os.kill(pid, 0) would terminate it there; leave the file be
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # alive, but someone else's
+    return True
 
 
 def write_if_changed(path: Path, data: bytes) -> bool:
