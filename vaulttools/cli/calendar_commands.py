@@ -135,9 +135,6 @@ def announce(server: Any, host: str, vault: Vault, counts: tuple[int, int]) -> N
     click.echo("It follows your notes as you edit them. Press Ctrl+C to stop.")
 
 
-_announce = announce  # the name `vault watch --serve` imported first
-
-
 def register(group: click.Group) -> None:
     """Add this module's commands to the `vault` group."""
     group.add_command(export_ics_command)
