@@ -106,19 +106,29 @@ def serve_command(
     no_followups: bool,
 ) -> None:
     """Serve the calendar for calendar apps to subscribe to; it stays current as notes change."""
-    from ..serve import FeedCache, VaultFeed, check_access, serve_forever, start_server
+    from ..serve import serve_forever
 
     vault = state.vault
+    settings = _settings(vault, todo, no_meetings, no_followups)
+    serve_forever(start_feed_server(vault, host, port, token, settings))
+    click.echo("Stopped.", err=True)
+
+
+def start_feed_server(
+    vault: Vault, host: str | None, port: int | None, token: str | None, settings: FeedSettings
+) -> Any:
+    """A feed server bound and announced, not yet serving; `vault watch --serve` uses it too."""
+    from ..serve import FeedCache, VaultFeed, check_access, start_server
+
     host = host if host is not None else vault.config.serve.host
     port = port if port is not None else vault.config.serve.port
     check_access(host, token or None)  # before any work: a refusal should come at once
-    feed = VaultFeed(vault, _settings(vault, todo, no_meetings, no_followups))
+    feed = VaultFeed(vault, settings)
     cache = FeedCache(feed, log=lambda line: click.echo(line, err=True))
     cache.current()  # build it now, so that a broken vault is reported before the URL
     server = start_server(host, port, cache, token or None, log=cache.log)
     announce(server, host, vault, feed.counts)
-    serve_forever(server)
-    click.echo("Stopped.", err=True)
+    return server
 
 
 def announce(server: Any, host: str, vault: Vault, counts: tuple[int, int]) -> None:

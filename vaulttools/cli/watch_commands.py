@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import click
 
@@ -57,20 +58,15 @@ def watch_command(
                 server.shutdown()
 
 
-def _start_feed(state: AppState, host: str | None, port: int | None, token: str | None) -> object:
+def _start_feed(state: AppState, host: str | None, port: int | None, token: str | None) -> Any:
     from ..calendar import feed_settings
-    from ..serve import FeedCache, VaultFeed, check_access, serve_in_thread, start_server
-    from .calendar_commands import announce
+    from ..serve import serve_in_thread
+    from .calendar_commands import start_feed_server
 
     vault = state.vault
-    host = host if host is not None else vault.config.serve.host
-    port = port if port is not None else vault.config.serve.port
-    check_access(host, token or None)
-    feed = VaultFeed(vault, feed_settings(vault.config, vault.root.name))
-    cache = FeedCache(feed, log=lambda line: click.echo(line, err=True))
-    server = start_server(host, port, cache, token or None, log=cache.log)
+    settings = feed_settings(vault.config, vault.root.name)
+    server = start_feed_server(vault, host, port, token, settings)
     serve_in_thread(server)
-    announce(server, host, vault, feed.counts)
     return server
 
 
