@@ -317,8 +317,11 @@ def build_records(
     derived = [pair for person in facts.people for pair in _derived(join, person, history)]
     pairs = tasks + derived
     followups = sorted((followup for followup, _ in pairs), key=followup_order)
+    by_person: dict[str | None, list[FollowUp]] = defaultdict(list)
+    for followup, person_path in pairs:
+        by_person[person_path].append(followup)
     contacts = sorted(
-        (_contact(join, person, history, pairs) for person in facts.people),
+        (_contact(join, person, history, by_person[person.path]) for person in facts.people),
         key=lambda contact: (name_key(contact.name), contact.note),
     )
     return Records(
@@ -465,9 +468,8 @@ def _contact(
     join: _Joiner,
     person: PersonFacts,
     history: _History,
-    pairs: Sequence[tuple[FollowUp, str | None]],
+    theirs: Sequence[FollowUp],
 ) -> Contact:
-    theirs = [followup for followup, path in pairs if path == person.path]
     thanked = any(f.done and f.source == "task" and is_thank_you(f.text) for f in theirs)
     last_met = history.last_met(person.path)
     stage = contact_stage(

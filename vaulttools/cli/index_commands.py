@@ -97,22 +97,28 @@ def index_command(state: AppState, rebuild: bool) -> None:
     vault = state.vault
     with Index.open(vault) as index:
         report = index.rebuild() if rebuild else index.sync()
-        total = len(index.notes())
         click.echo(
-            f"Indexed {_plural(total, 'note')}: read {report.read:,}, added {report.added:,}, "
-            f"changed {report.changed:,}, removed {report.removed:,}."
+            f"Indexed {_plural(index.note_count(), 'note')}: read {report.read:,}, "
+            f"added {report.added:,}, changed {report.changed:,}, removed {report.removed:,}."
         )
-        _print_unreadable(index.unreadable())
+        _print_unreadable(report.unreadable, len(index.unreadable()))
         if write_index_note(vault, index, state.today):
             click.echo(f"Updated {vault.config.index_note}.")
 
 
-def _print_unreadable(unreadable: Sequence[tuple[str, str]]) -> None:
-    if not unreadable:
-        return
-    click.echo(f"{_plural(len({path for path, _ in unreadable}), 'note')} could not be fully read:")
-    for path, reason in unreadable:
-        click.echo(f"  {path}: {reason}")
+def _print_unreadable(read_now: Sequence[tuple[str, str]], known: int) -> None:
+    """Name the notes read this time that did not read; count the ones reported before."""
+    if read_now:
+        notes = len({path for path, _ in read_now})
+        click.echo(f"{_plural(notes, 'note')} could not be fully read:")
+        for path, reason in read_now:
+            click.echo(f"  {path}: {reason}")
+    earlier = known - len(read_now)
+    if earlier > 0:
+        click.echo(
+            f"{_plural(earlier, 'problem')} found earlier in notes that did not change; "
+            "'vault check' lists them."
+        )
 
 
 # Listings.

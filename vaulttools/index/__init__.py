@@ -7,31 +7,26 @@ changed; listings join the stored facts into records as of today.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from collections.abc import Iterable
+from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from ..checks import Problem, vault_problems
 from ..errors import VaultError
-from ..followups import DEFAULT_DURATION, Records, build_records
-from ..indexnote import render_section, splice
-from ..links import Resolver, stem_of
-from ..model import Contact, FollowUp, Meeting
-from ..names import name_key
-from ..notes import decode
-from ..vault import Vault, write_if_changed
-from . import queries, schema, sync
-from .queries import NoteSummary, SearchHit
+from ..vault import Vault
+from . import schema, sync
 from .sync import SyncReport
 
-__all__ = [
-    "Index",
-    "NoteSummary",
-    "SearchHit",
-    "SyncReport",
-    "fresh_index",
-    "write_index_note",
-]
+if TYPE_CHECKING:  # the parser, YAML and the joining are imported when first needed
+    from ..checks import Problem
+    from ..followups import Records
+    from ..links import Resolver
+    from ..model import Contact, FollowUp, Meeting
+    from .queries import NoteSummary, SearchHit
+
+__all__ = ["Index", "SyncReport", "fresh_index", "write_index_note"]
 
 
 class Index:
@@ -88,15 +83,20 @@ class Index:
 
     def records(self, today: dt.date | None = None) -> Records:
         """Follow-ups, meetings and contacts joined across notes, as of `today`."""
+        from ..followups import DEFAULT_DURATION, build_records
+        from .queries import load_facts
+
         day = today or dt.date.today()
         if day not in self._records:
-            facts = queries.load_facts(self._connection)
+            facts = load_facts(self._connection)
             duration = self.vault.config.meetings.default_duration or DEFAULT_DURATION
             self._records[day] = build_records(facts, self.resolver(), day, duration)
         return self._records[day]
 
     def resolver(self) -> Resolver:
-        return queries.resolver(self._connection)
+        from .queries import resolver
+
+        return resolver(self._connection)
 
     def followups(
         self, *, include_closed: bool = False, today: dt.date | None = None
@@ -123,6 +123,8 @@ class Index:
         return found
 
     def _with_contact(self, meetings: list[Meeting], contact: str) -> list[Meeting]:
+        from ..names import name_key
+
         path = self.resolver().resolve(contact)
         key = name_key(contact)
         return [
@@ -147,6 +149,8 @@ class Index:
         return found
 
     def _at_organisation(self, contacts: list[Contact], organisation: str) -> list[Contact]:
+        from ..names import name_key
+
         path = self.resolver().resolve(organisation)
         key = name_key(organisation)
         return [
@@ -158,23 +162,52 @@ class Index:
 
     def search(self, text: str, limit: int = 20) -> list[SearchHit]:
         """Contacts, meetings and organisations matching every word, best first."""
-        return queries.search(self._connection, text, limit)
+        from .queries import search
+
+        return search(self._connection, text, limit)
 
     def notes(self) -> list[NoteSummary]:
-        return queries.notes(self._connection)
+        from .queries import notes
+
+        return notes(self._connection)
+
+    def note_count(self) -> int:
+        return self._connection.execute("SELECT count(*) FROM files").fetchone()[0]
 
     def unreadable(self) -> list[tuple[str, str]]:
         """Every note in the index that could not be fully read, with the reason."""
-        rows = queries.stored_problems(self._connection, unreadable_only=True)
+        rows = self._connection.execute(
+            "SELECT path, message FROM problems WHERE unreadable = 1 ORDER BY path, rowid"
+        )
         return [(path, message) for path, message in rows]
 
     def problems(self) -> list[Problem]:
         """What `vault check` reports: each note's own problems, then those across notes."""
-        rows = queries.stored_problems(self._connection)
-        own = [Problem(path, message) for path, message in rows]
-        facts = queries.load_facts(self._connection)
+        from ..checks import Problem, vault_problems
+        from .queries import load_facts, stored_problems
+
+        own = [Problem(path, message) for path, message in stored_problems(self._connection)]
+        facts = load_facts(self._connection)
         across = vault_problems(facts.people, facts.meetings, facts.tasks, self.resolver())
         return sorted([*own, *across], key=lambda problem: problem.note)
+
+    # What outputs were last made from, so that an unchanged vault costs nothing.
+
+    def output_state(self, name: str) -> object:
+        row = self._connection.execute(
+            "SELECT value FROM meta WHERE key = ?", (f"output:{name}",)
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def set_output_state(self, name: str, state: object) -> None:
+        self._connection.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+            (f"output:{name}", json.dumps(state)),
+        )
+
+    def generation(self) -> int:
+        """A number that changes whenever the stored notes do."""
+        return sync.generation(self._connection)
 
 
 def fresh_index(vault: Vault) -> Index:
@@ -189,21 +222,46 @@ def fresh_index(vault: Vault) -> Index:
 
 
 def write_index_note(vault: Vault, index: Index, today: dt.date) -> bool:
-    """Regenerate the index note's section; write only when it changes. True if written."""
+    """Regenerate the index note's section; write only when it changes. True if written.
+
+    When neither the notes, nor the day, nor the index note itself changed since the last
+    time, there is nothing to render.
+    """
     relative = vault.config.index_note
     path = vault.path(relative)
-    existing = _read_text(path)
-    section = render_section(index.records(today), today)
-    text = splice(existing, section, stem_of(relative))
-    if not write_if_changed(path, text.encode("utf-8")):
+    if index.output_state("index_note") == _note_state(index, relative, today):
         return False
-    index.sync_paths([relative])  # so the next sync has nothing to read
-    return True
+    written = _render_index_note(index, path, relative, today)
+    if written:
+        index.sync_paths([relative])  # so the next sync has nothing to read
+    index.set_output_state("index_note", _note_state(index, relative, today))
+    return written
 
 
-def _read_text(path: object) -> str | None:
+def _note_state(index: Index, relative: str, today: dt.date) -> list[object]:
     try:
-        data = path.read_bytes()  # type: ignore[attr-defined]
+        info = index.vault.path(relative).stat()
+        signature: list[int] | None = [info.st_mtime_ns, info.st_size]
+    except OSError:
+        signature = None
+    return [relative, today.isoformat(), index.generation(), signature]
+
+
+def _render_index_note(index: Index, path: Path, relative: str, today: dt.date) -> bool:
+    from ..indexnote import render_section, splice
+    from ..links import stem_of
+    from ..vault import write_if_changed
+
+    section = render_section(index.records(today), today)
+    text = splice(_read_text(path), section, stem_of(relative))
+    return write_if_changed(path, text.encode("utf-8"))
+
+
+def _read_text(path: Path) -> str | None:
+    from ..notes import decode
+
+    try:
+        data = path.read_bytes()
     except FileNotFoundError:
         return None
     text, problems = decode(data)

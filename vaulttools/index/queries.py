@@ -109,7 +109,11 @@ def resolver(connection: sqlite3.Connection) -> Resolver:
     """Looks names up in the index as links need them, rather than loading them all."""
 
     def lookup(key: str) -> list[NameEntry]:
-        rows = connection.execute("SELECT path, alias FROM names WHERE key = ?", (key,))
+        rows = connection.execute(
+            "SELECT path, 0 FROM files WHERE key = ?1 UNION ALL "
+            "SELECT path, 1 FROM aliases WHERE key = ?1",
+            (key,),
+        )
         return [NameEntry(key, path, bool(alias)) for path, alias in rows]
 
     return Resolver(lookup)

@@ -2,65 +2,28 @@
 
 from __future__ import annotations
 
-import errno
 import json
-import os
 import re
-import stat
 from dataclasses import dataclass, field
 
 from ..checks import note_problems
 from ..followups import NoteFacts, facts_of
-from ..links import names_of
+from ..links import stem_of
+from ..names import name_key
 from ..notes import Note, as_list, decode, parse_note
+from .plain import PlainNote, read_quickly
+from .reading import RETRY, FileRead
 
-_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_NON_BLOCK = getattr(os, "O_NONBLOCK", 0)  # a FIFO swapped in for a note must not block us
-_VANISHED = {errno.ENOENT, errno.ENOTDIR}
-_NOT_A_FILE = {errno.ELOOP, errno.EISDIR, errno.ENXIO}
+
+def stem_key(stem: str) -> str:
+    """`names.name_key`, quicker for the plain ASCII names most files have."""
+    if stem.isascii():
+        return " ".join(stem.lower().split())
+    return name_key(stem)
+
+
 _COMMENTS = re.compile(r"<!--.*?-->|%%.*?%%", re.DOTALL)
 _NOT_SEARCHED = {"id", "type", "created", "aliases"}
-RETRY = -1  # stored as mtime_ns for a file that could not be read, so the next sync retries
-
-
-@dataclass(frozen=True)
-class FileRead:
-    data: bytes
-    mtime_ns: int
-    size: int
-
-
-class Unreadable(Exception):
-    """The file is there but could not be read; str() says why."""
-
-
-def read_file(full_path: str) -> FileRead | None:
-    """A regular file's bytes and signature; None when it vanished or is not a regular file."""
-    try:
-        handle = os.open(full_path, os.O_RDONLY | _NON_BLOCK | _NO_FOLLOW)
-    except OSError as error:
-        if error.errno in _VANISHED or error.errno in _NOT_A_FILE:
-            return None
-        raise Unreadable(f"could not be read: {error.strerror}") from error
-    try:
-        info = os.fstat(handle)
-        if not stat.S_ISREG(info.st_mode):
-            return None
-        return FileRead(_read_all(handle, info.st_size), info.st_mtime_ns, info.st_size)
-    except OSError as error:
-        raise Unreadable(f"could not be read: {error.strerror}") from error
-    finally:
-        os.close(handle)
-
-
-def _read_all(handle: int, size: int) -> bytes:
-    first = os.read(handle, size + 1)
-    if len(first) <= size:
-        return first
-    chunks = [first]  # the file grew while we read it
-    while chunk := os.read(handle, 1 << 20):
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 @dataclass
@@ -68,7 +31,7 @@ class Rows:
     """Rows for many notes, by table, ready for executemany."""
 
     files: list[tuple] = field(default_factory=list)
-    names: list[tuple] = field(default_factory=list)
+    aliases: list[tuple] = field(default_factory=list)
     problems: list[tuple] = field(default_factory=list)
     people: list[tuple] = field(default_factory=list)
     meetings: list[tuple] = field(default_factory=list)
@@ -78,18 +41,38 @@ class Rows:
     search: list[tuple] = field(default_factory=list)
     unreadable: list[tuple[str, str]] = field(default_factory=list)
 
+    def add_file(self, path: str, read: FileRead) -> None:
+        """Read a note the quick way when its front matter is simple, else through the parser."""
+        text, problems = decode(read.data)
+        quick = None if problems else read_quickly(text, path)
+        if isinstance(quick, PlainNote):
+            self._add_plain(path, read, quick)
+        else:
+            self.add_note(quick or parse_note(text, path, problems), read)
+
+    def _add_plain(self, path: str, read: FileRead, plain: PlainNote) -> None:
+        row = (path, read.mtime_ns, read.size, None, plain.id, plain.title, stem_key(stem_of(path)))
+        self.files.append(row)
+        self._add_aliases(path, plain.aliases)
+
+    def _add_aliases(self, path: str, aliases: tuple[str, ...]) -> None:
+        keys = {name_key(alias) for alias in aliases if alias.strip()}
+        self.aliases.extend((key, path) for key in sorted(keys))
+
     def add_note(self, note: Note, read: FileRead) -> None:
         kind = note.kind
-        self.files.append((note.path, read.mtime_ns, read.size, kind, note.id, note.title))
-        self.names.extend((e.key, e.path, e.alias) for e in names_of(note.path, note.aliases))
+        self.files.append(
+            (note.path, read.mtime_ns, read.size, kind, note.id, note.title, stem_key(note.stem))
+        )
+        self._add_aliases(note.path, note.aliases)
         self._add_problems(note)
         if kind is not None:
             self._add_facts(facts_of(note))
             self.search.append((note.path, kind, note.title, _searchable(note)))
 
     def add_unreadable(self, path: str, reason: str) -> None:
-        stem = path.rsplit("/", 1)[-1].removesuffix(".md")
-        self.files.append((path, RETRY, RETRY, None, path, stem))
+        stem = stem_of(path)
+        self.files.append((path, RETRY, RETRY, None, path, stem, stem_key(stem)))
         self.problems.append((path, reason, 1))
         self.unreadable.append((path, reason))
 
@@ -151,11 +134,6 @@ class Rows:
                 )
             )
         self.suggestions.extend((s.path, s.target) for s in facts.suggestions)
-
-
-def parse_file(path: str, read: FileRead) -> Note:
-    text, problems = decode(read.data)
-    return parse_note(text, path, problems)
 
 
 def _searchable(note: Note) -> str:

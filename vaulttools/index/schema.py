@@ -8,18 +8,19 @@ from pathlib import Path
 from ..errors import VaultError
 
 # Raise whenever a table changes or what is stored for a note is read differently.
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 INDEX_FILE = "index.sqlite"
 
 TABLES = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE files (
     path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL,
-    kind TEXT, id TEXT NOT NULL, title TEXT NOT NULL
+    kind TEXT, id TEXT NOT NULL, title TEXT NOT NULL, key TEXT NOT NULL
 ) WITHOUT ROWID;
-CREATE TABLE names (key TEXT NOT NULL, path TEXT NOT NULL, alias INTEGER NOT NULL);
-CREATE INDEX names_by_key ON names (key);
-CREATE INDEX names_by_path ON names (path);
+CREATE INDEX files_by_key ON files (key);
+CREATE TABLE aliases (key TEXT NOT NULL, path TEXT NOT NULL);
+CREATE INDEX aliases_by_key ON aliases (key);
+CREATE INDEX aliases_by_path ON aliases (path);
 CREATE TABLE problems (path TEXT NOT NULL, message TEXT NOT NULL, unreadable INTEGER NOT NULL);
 CREATE INDEX problems_by_path ON problems (path);
 CREATE TABLE people (
@@ -46,7 +47,7 @@ CREATE VIRTUAL TABLE search USING fts5 (
 # Tables holding rows keyed by a note's path: what a changed or deleted note replaces.
 NOTE_TABLES = (
     "files",
-    "names",
+    "aliases",
     "problems",
     "people",
     "meetings",
@@ -81,9 +82,7 @@ class IndexBusyError(VaultError):
 
 def _open(path: Path) -> sqlite3.Connection:
     # One command or the watcher uses it at a time, possibly from a thread other than its opener.
-    connection = sqlite3.connect(
-        path, isolation_level=None, timeout=10.0, check_same_thread=False
-    )
+    connection = sqlite3.connect(path, isolation_level=None, timeout=10.0, check_same_thread=False)
     # WAL lets readers go on while a writer works; the cache can be rebuilt, so a lost
     # last transaction after a power cut is acceptable (synchronous=NORMAL).
     connection.execute("PRAGMA journal_mode = WAL")

@@ -7,16 +7,20 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from ..vault import is_hidden, iter_markdown
-from .rows import Rows, Unreadable, parse_file, read_file
+from .reading import Unreadable, read_file
 from .schema import NOTE_TABLES, IndexBusyError
+
+if TYPE_CHECKING:
+    from .rows import Rows
 
 Signature = tuple[int, int]  # (mtime_ns, size)
 
 _INSERTS = {
-    "files": "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?)",
-    "names": "INSERT INTO names VALUES (?, ?, ?)",
+    "files": "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
+    "aliases": "INSERT INTO aliases VALUES (?, ?)",
     "problems": "INSERT INTO problems VALUES (?, ?, ?)",
     "people": "INSERT INTO people VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "meetings": "INSERT INTO meetings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -52,7 +56,31 @@ class Plan:
 
 
 def disk_signatures(root: Path) -> dict[str, Signature]:
-    return {path: (info.st_mtime_ns, info.st_size) for path, info in iter_markdown(root)}
+    """{path: (mtime_ns, size)} of every note, as `vault.iter_markdown` walks them.
+
+    The same walk, inlined: it is all a sync with nothing to do spends its time on.
+    """
+    found: dict[str, Signature] = {}
+    stack = [(str(root), "")]
+    while stack:
+        folder, prefix = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
+            if name[0] == ".":
+                continue
+            try:
+                if name.endswith(".md") and entry.is_file(follow_symlinks=False):
+                    info = entry.stat(follow_symlinks=False)
+                    found[prefix + name] = (info.st_mtime_ns, info.st_size)
+                elif entry.is_dir(follow_symlinks=False):
+                    stack.append((entry.path, f"{prefix}{name}/"))
+            except OSError:
+                continue
+    return found
 
 
 def stored_signatures(connection: sqlite3.Connection) -> dict[str, Signature]:
@@ -126,20 +154,25 @@ def _stored_under(
 
 def apply(connection: sqlite3.Connection, root: Path, plan: Plan) -> SyncReport:
     """Read what the plan says, then replace those notes' rows in one transaction."""
+    if not plan.read and not plan.remove:
+        return SyncReport()
+    from .rows import Rows  # the parser and YAML, only when there is reading to do
+
     rows, report = Rows(), SyncReport()
     gone = list(plan.remove)
+    prefix = f"{root}{os.sep}"
     for path in plan.read:
-        report.read += 1
         try:
-            read = read_file(os.path.join(root, path))
+            read = read_file(prefix + path)
         except Unreadable as reason:
+            report.read += 1
             rows.add_unreadable(path, str(reason))
             continue
         if read is None:  # vanished or not a regular file since the scan: skip it quietly
-            report.read -= 1
             gone.append(path)
             continue
-        rows.add_note(parse_file(path, read), read)
+        report.read += 1
+        rows.add_file(path, read)
     written = {row[0] for row in rows.files}
     report.added = len(written - plan.stored)
     report.changed = len(written & plan.stored)
@@ -157,6 +190,7 @@ def _write(connection: sqlite3.Connection, rows: Rows, stale: list[str]) -> None
         raise IndexBusyError() from error
     try:
         _delete(connection, stale)
+        bump_generation(connection)
         for table, statement in _INSERTS.items():
             values = getattr(rows, table)
             if values:
@@ -182,7 +216,21 @@ def clear(connection: sqlite3.Connection) -> None:
     try:
         for table in NOTE_TABLES:
             connection.execute(f"DELETE FROM {table}")
+        bump_generation(connection)
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")
         raise
+
+
+def bump_generation(connection: sqlite3.Connection) -> None:
+    """Count changes to the stored notes, so outputs can tell that nothing changed."""
+    connection.execute(
+        "INSERT INTO meta (key, value) VALUES ('generation', '1') ON CONFLICT (key) "
+        "DO UPDATE SET value = CAST(value AS INTEGER) + 1"
+    )
+
+
+def generation(connection: sqlite3.Connection) -> int:
+    row = connection.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+    return int(row[0]) if row else 0

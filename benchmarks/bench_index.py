@@ -1,0 +1,202 @@
+"""Index speed on generated vaults, against a plain read-and-parse loop measured in the same run.
+
+Run: python benchmarks/bench_index.py [--large] [--runs N] [--keep DIR]
+Prints one table per vault size (10,000 notes; with --large also 50,000) and exits 1 when
+a target is missed:
+
+  cold `vault index`          <= 1.5 x baseline
+  no-change `vault index`     <= 0.25 x baseline
+  `vault followups` process   < 0.3 s
+  peak memory (cold index)    < 150 MB
+
+The baseline is a Python loop, timed inside its process, that reads every note and parses
+its front matter with PyYAML's C loader. Every `vault` time is a whole process, start-up
+included. Byte code is cached (in a temporary folder), as in any installed copy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import generate
+
+COLD_LIMIT = 1.5
+NO_CHANGE_LIMIT = 0.25
+FOLLOWUPS_SECONDS = 0.3
+MEMORY_MB = 150
+
+BASELINE = r"""
+import os, sys, time, yaml
+root = sys.argv[1]
+started = time.perf_counter()
+count = 0
+for folder, dirs, files in os.walk(root):
+    dirs[:] = [d for d in dirs if not d.startswith(".")]
+    for name in files:
+        if not name.endswith(".md"):
+            continue
+        with open(os.path.join(folder, name), encoding="utf-8", errors="replace") as f:
+            text = f.read().removeprefix("\ufeff")
+        count += 1
+        if text.startswith("---"):
+            end = text.find("\n---", 3)
+            if end != -1:
+                try:
+                    yaml.load(text[3:end], Loader=yaml.CSafeLoader)
+                except yaml.YAMLError:
+                    pass
+print(time.perf_counter() - started, count)
+"""
+
+PEAK_MEMORY = r"""
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+"""
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    seconds: float | None
+    ratio: float | None
+    target: str
+    ok: bool
+    shown: str = ""
+
+
+def environment(pycache: Path) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, "PYTHONPYCACHEPREFIX": str(pycache), "VAULT_DIR": ""}
+
+
+def vault_command(root: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "vaulttools", "--vault", str(root), *args]
+
+
+def timed(command: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def median_of(runs: int, measure) -> float:  # type: ignore[no-untyped-def]
+    return statistics.median(measure() for _ in range(runs))
+
+
+def baseline(root: Path, env: dict[str, str]) -> float:
+    done = subprocess.run(
+        [sys.executable, "-c", BASELINE, str(root)], env=env, check=True, capture_output=True
+    )
+    return float(done.stdout.split()[0])
+
+
+def forget_index(root: Path) -> None:
+    for path in (root / ".vaulttools").glob("index.sqlite*"):
+        path.unlink()
+
+
+def cold_index(root: Path, env: dict[str, str]) -> float:
+    forget_index(root)
+    return timed(vault_command(root, "index"), env)
+
+
+def peak_memory_mb(root: Path, env: dict[str, str]) -> float:
+    forget_index(root)
+    command = [sys.executable, "-c", PEAK_MEMORY, *vault_command(root, "index")]
+    done = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
+    kilobytes = int(done.stdout.split()[-1])
+    return kilobytes / 1024 if sys.platform != "darwin" else kilobytes / 1024 / 1024
+
+
+def measure(root: Path, runs: int, env: dict[str, str]) -> list[Row]:
+    subprocess.run(vault_command(root, "index"), env=env, check=True, stdout=subprocess.DEVNULL)
+    base = median_of(runs, lambda: baseline(root, env))
+    cold = median_of(runs, lambda: cold_index(root, env))
+    timed(vault_command(root, "index"), env)  # the run after a cold one writes the index note
+    still = median_of(runs, lambda: timed(vault_command(root, "index"), env))
+    listing = median_of(runs, lambda: timed(vault_command(root, "followups"), env))
+    memory = peak_memory_mb(root, env)
+    return [
+        Row("baseline: read + YAML loop", base, 1.0, "", True),
+        Row("cold vault index", cold, cold / base, f"<= {COLD_LIMIT}x", cold / base <= COLD_LIMIT),
+        Row(
+            "no-change vault index",
+            still,
+            still / base,
+            f"<= {NO_CHANGE_LIMIT}x",
+            still / base <= NO_CHANGE_LIMIT,
+        ),
+        Row(
+            "vault followups (process)",
+            listing,
+            listing / base,
+            f"< {FOLLOWUPS_SECONDS} s",
+            listing < FOLLOWUPS_SECONDS,
+        ),
+        Row(
+            "peak memory (cold index)",
+            None,
+            None,
+            f"< {MEMORY_MB} MB",
+            memory < MEMORY_MB,
+            f"{memory:.0f} MB",
+        ),
+    ]
+
+
+def print_table(title: str, rows: list[Row]) -> None:
+    print(title)
+    print(f"  {'measure':<28} {'time':>9} {'x baseline':>11}  {'target':<10} result")
+    for row in rows:
+        shown = row.shown or f"{row.seconds:.3f} s"
+        ratio = f"{row.ratio:.2f}" if row.ratio is not None else ""
+        verdict = "" if not row.target else ("ok" if row.ok else "MISSED")
+        print(f"  {row.label:<28} {shown:>9} {ratio:>11}  {row.target:<10} {verdict}")
+    print()
+
+
+def vault_for(size: int, keep: Path | None, scratch: Path) -> Path:
+    folder = (keep or scratch) / f"vault-{size}"
+    marker = folder / ".vaulttools" / "generated.json"
+    if not (marker.exists() and json.loads(marker.read_text()) == {"notes": size}):
+        shutil.rmtree(folder, ignore_errors=True)
+        generate(folder, size)
+        marker.write_text(json.dumps({"notes": size}))
+    return folder
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Index speed on generated vaults.")
+    parser.add_argument("--large", action="store_true", help="Also measure 50,000 notes.")
+    parser.add_argument("--runs", type=int, default=3, help="Runs per measure (median).")
+    parser.add_argument("--keep", type=Path, help="Keep generated vaults here for next time.")
+    args = parser.parse_args()
+    sizes = [10_000, 50_000] if args.large else [10_000]
+    print(f"Index benchmark: Python {platform.python_version()}, {os.cpu_count()} CPUs\n")
+    all_ok = True
+    with tempfile.TemporaryDirectory(prefix="vaulttools-bench-") as scratch:
+        env = environment(Path(scratch) / "pycache")
+        for size in sizes:
+            root = vault_for(size, args.keep, Path(scratch))
+            rows = measure(root, args.runs, env)
+            contacts, meetings = size * 3 // 100, size * 5 // 100
+            print_table(f"{size:,} notes ({contacts:,} contacts, {meetings:,} meetings)", rows)
+            all_ok &= all(row.ok for row in rows)
+    return 0 if all_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,172 @@
+"""Read simple front matter without PyYAML, and ordinary notes without building a Note. Pure.
+
+Most notes in a vault are not contacts, meetings or organisations, and all the index needs
+from them is their name, `id`, `aliases` and whether their front matter reads. Front matter
+made only of simple lines (`key: value`, `key: [a, b]`, `- item`) is certainly valid YAML,
+and its values can be read exactly as PyYAML reads them, scalar by scalar, for a fraction
+of the cost. Anything else goes to the full parser in `notes`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from yaml.constructor import SafeConstructor
+from yaml.nodes import ScalarNode
+from yaml.resolver import Resolver
+
+from ..notes import (
+    MAX_FRONT_MATTER_BYTES,
+    Note,
+    property_links,
+    scan_body,
+    split_front_matter,
+)
+
+_KEY = re.compile(r"([A-Za-z_][\w -]*?):(?:[ ]+(.*?))?[ \t]*$")
+_ITEM = re.compile(r"( *)-(?:[ ]+(.*?))?[ \t]*$")
+# A plain scalar that YAML reads as itself: no indicator first, no ": " or " #" inside.
+_PLAIN = r"(?![-?:,\[\]{}#&*!|>'\"%@`=<\s])(?:[^:#\t\[\]{}\r\n]|:(?=\S)|(?<=\S)#)*(?<!:)"
+_FLOW_ITEM = r"(?![-?:,\[\]{}#&*!|>'\"%@`=<\s])[^:#\t\[\]{},\"'\r\n]*?"
+_QUOTED = r"\"[^\"\\\r\n]*\"|'[^'\r\n]*'"
+_FLOW_ITEMS = re.compile(rf"[ ]*({_QUOTED}|{_FLOW_ITEM[:-2]}+?(?<! ))[ ]*(?:,|$)")
+# Whole front matter made of simple lines, in one pass of the regular expression engine.
+_END = r"[ ]*\r?\n"  # spaces only: YAML refuses a tab in some places
+_SKIP = rf"(?:[ ]*(?:\#[^\r\n]*)?{_END})"  # a blank or comment line
+_SIMPLE_KEY = r"[A-Za-z_](?:[\w -]*[\w-])?"
+_FLOW = rf"\[[ ]*(?:(?:{_QUOTED}|{_FLOW_ITEM})(?:[ ]*,[ ]*(?:{_QUOTED}|{_FLOW_ITEM}))*)?[ ]*\]"
+_ENTRY = rf"-(?:[ ]+(?:{_QUOTED}|{_PLAIN}))?{_END}"
+_BLOCK = rf"{_END}{_SKIP}*(?:(?P<indent>[ ]*){_ENTRY}(?:(?P=indent){_ENTRY}|{_SKIP})*)?"
+_SIMPLE = re.compile(
+    rf"(?:{_SKIP}|{_SIMPLE_KEY}:(?:[ ]+(?:{_FLOW}|{_QUOTED}|{_PLAIN}){_END}|{_BLOCK}))*"
+)
+# Characters YAML refuses anywhere in a stream, and those it takes as line breaks.
+_NOT_PRINTABLE = re.compile(
+    "[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+)
+_OPENING = re.compile(r"---[^\S\n]*\n")
+_CLOSING = re.compile(r"^(?:---|\.\.\.)[^\S\n]*$", re.MULTILINE)
+# Keys that make an ordinary note more than its file name: then its properties are read.
+_SPECIAL = re.compile(r"^(?:type|aliases|id|name)[ \t]*:", re.MULTILINE)
+
+
+_RESOLVER = Resolver()
+_CONSTRUCTOR = SafeConstructor()
+_BUILDERS = {
+    "tag:yaml.org,2002:null": lambda node: None,
+    "tag:yaml.org,2002:bool": _CONSTRUCTOR.construct_yaml_bool,
+    "tag:yaml.org,2002:int": _CONSTRUCTOR.construct_yaml_int,
+    "tag:yaml.org,2002:float": _CONSTRUCTOR.construct_yaml_float,
+}
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+@dataclass(frozen=True)
+class PlainNote:
+    """What the index keeps of an ordinary note."""
+
+    id: str  # its `id` property when that is text, else its path
+    title: str  # its `name` property when that is text, else its file name
+    aliases: tuple[str, ...] = ()
+
+
+def read_quickly(text: str, path: str) -> PlainNote | Note | None:
+    """An ordinary note as a PlainNote, a contact, meeting or organisation as the Note
+    `notes.parse_note` would give, or None when only the full parser can tell."""
+    text = text.removeprefix("\ufeff")
+    if "\x00" in text:
+        return None
+    present, raw = front_matter(text)
+    if not present:
+        return _plain(path)
+    if raw is None:
+        return None
+    if not _SPECIAL.search(raw):
+        return _plain(path) if is_simple(raw) else None
+    properties = simple_properties(raw)
+    if properties is None:
+        return None
+    note = Note(path, properties, "", 0)
+    if note.kind is None:
+        return PlainNote(note.id, note.title, note.aliases)
+    return _full_note(text, path, properties)
+
+
+def _plain(path: str) -> PlainNote:
+    return PlainNote(path, path.rsplit("/", 1)[-1].removesuffix(".md"))
+
+
+def _full_note(text: str, path: str, properties: dict[str, Any]) -> Note:
+    """The Note `parse_note` makes, with properties already read."""
+    _, body, body_line, _ = split_front_matter(text)
+    tasks, links = scan_body(body, body_line)
+    links = (*property_links(properties), *links)
+    return Note(path, properties, body, body_line, tasks=tasks, links=links)
+
+
+def front_matter(text: str) -> tuple[bool, str | None]:
+    """(has front matter, its text or None when never closed), as `split_front_matter` says."""
+    opening = _OPENING.match(text)
+    if not opening:
+        return False, None
+    closing = _CLOSING.search(text, opening.end())
+    return True, (text[opening.end() : closing.start()] if closing else None)
+
+
+def is_simple(raw: str) -> bool:
+    """Front matter made only of lines this module reads exactly as PyYAML does."""
+    if len(raw) > MAX_FRONT_MATTER_BYTES or _NOT_PRINTABLE.search(raw):
+        return False
+    if raw.count("\r") != raw.count("\r\n"):
+        return False  # a lone carriage return is a line break to YAML
+    return _SIMPLE.fullmatch(raw) is not None
+
+
+def simple_properties(raw: str) -> dict[str, Any] | None:
+    """The properties `notes.load_properties` reads from `raw`, or None when it is not simple."""
+    if not is_simple(raw):
+        return None
+    properties: dict[str, Any] = {}
+    block_key: str | None = None  # a key with no value: `- item` lines below make it a list
+    for line in raw.split("\n"):
+        line = line.rstrip("\r")
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        entry = _ITEM.match(line)
+        if entry and block_key is not None:
+            if properties[block_key] is None:
+                properties[block_key] = []
+            properties[block_key].append(scalar(entry[2] or ""))
+            continue
+        key_line = _KEY.match(line)
+        if key_line is None:
+            return None  # cannot happen after is_simple; refuse rather than guess
+        key, value = str(scalar(key_line[1])), key_line[2] or ""
+        properties[key] = _value(value)  # a repeated key: the last value wins, as in PyYAML
+        block_key = None if value else key
+    return properties
+
+
+def _value(text: str) -> Any:
+    if not text:
+        return None
+    if text.startswith("["):
+        return [scalar(item[1]) for item in _FLOW_ITEMS.finditer(text[1:-1])]
+    return scalar(text)
+
+
+def scalar(text: str) -> Any:
+    """One plain or simply quoted scalar, as PyYAML's safe loader constructs it."""
+    if text[:1] in ("'", '"'):
+        return text[1:-1]
+    tag = _RESOLVER.resolve(ScalarNode, text, (True, False))
+    node = ScalarNode(tag, text)
+    if tag == _TIMESTAMP:
+        try:
+            return _CONSTRUCTOR.construct_yaml_timestamp(node)
+        except ValueError:
+            return text  # as notes' loader does: an impossible date stays text
+    builder = _BUILDERS.get(tag)
+    return builder(node) if builder else text
