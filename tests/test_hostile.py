@@ -126,3 +126,36 @@ def test_memory_stays_bounded(hostile: Path) -> None:
     )
     assert measured.returncode == 0, measured.stderr
     assert int(measured.stdout) / 1024 < 150  # ru_maxrss is in KiB on Linux
+
+
+def test_notes_changing_while_indexing_never_break_a_run(vault: Path) -> None:
+    """Another program deletes, recreates and rewrites notes while `vault index` runs."""
+    import threading
+
+    churn = [vault / "Contacts" / f"Churn {n}.md" for n in range(40)]
+    stop = threading.Event()
+
+    def keep_changing() -> None:
+        round_ = 0
+        while not stop.is_set():
+            for path in churn:
+                if round_ % 3 == 2:
+                    path.unlink(missing_ok=True)
+                else:
+                    text = f"---\ntype: contact\nname: {path.stem}\n---\n" + GOOD_TASK * round_
+                    path.write_text(text, encoding="utf-8")
+            round_ += 1
+
+    changer = threading.Thread(target=keep_changing)
+    changer.start()
+    try:
+        results = [vault_process(vault, "index") for _ in range(6)]
+    finally:
+        stop.set()
+        changer.join()
+    for result in results:
+        assert result.returncode == 0, result.stderr
+        assert "Traceback" not in result.stderr
+    final = vault_process(vault, "contacts", "--json")
+    listed = {item["name"] for item in json.loads(final.stdout)}
+    assert listed == {path.stem for path in churn if path.exists()}
