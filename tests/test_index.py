@@ -371,3 +371,39 @@ def test_dataview_fields_and_block_ids_in_a_contact_note(vault: Vault) -> None:
         "09:15",
         6,
     )
+
+
+def test_a_slow_sync_never_overwrites_a_newer_one(vault: Vault, monkeypatch) -> None:
+    """Another process indexes a newer version while this one reads: the newer one stays."""
+    note = write(vault.root, "Contacts/Jane Doe.md", contact("Jane Doe", role="Analyst"))
+    real = sync_module.read_file
+    other = Index.open(vault)
+
+    def read_then_race(path: str):
+        found = real(path)
+        if path.endswith("Jane Doe.md") and "Analyst" in found.data.decode():
+            note.write_text(contact("Jane Doe", role="Engineer"))
+            touch_later(note)
+            other.sync()  # commits the newer version first
+        return found
+
+    monkeypatch.setattr(sync_module, "read_file", read_then_race)
+    with Index.open(vault) as index:
+        index.sync()
+        assert [c.role for c in index.contacts()] == ["Engineer"]
+        monkeypatch.setattr(sync_module, "read_file", real)
+        assert index.sync().read == 0  # and what it stored matches the file
+    other.close()
+
+
+def test_answers_follow_changes_another_process_indexed(vault: Vault) -> None:
+    note = write(
+        vault.root, "Contacts/Jane Doe.md", contact("Jane Doe") + "- [ ] Call 📅 2026-12-01\n"
+    )
+    with fresh_index(vault) as watcher, Index.open(vault) as other:
+        assert [f.text for f in watcher.followups()] == ["Call"]
+        note.write_text(contact("Jane Doe") + "- [x] Call 📅 2026-12-01\n")
+        touch_later(note)
+        other.sync()  # another `vault` command indexes the tick first
+        assert watcher.sync().read == 0
+        assert watcher.followups() == []

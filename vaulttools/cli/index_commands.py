@@ -8,16 +8,17 @@ import shutil
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from ..errors import UsageError
 from ..index import Index, fresh_index, write_index_note
-from ..model import Contact, FollowUp, Meeting, to_json
-from ..tasks import WIKILINK
 from .app import AppState, pass_state
 from .options import DATE
+
+if TYPE_CHECKING:  # records are imported with the index's answers, not at start-up
+    from ..model import Contact, FollowUp, Meeting
 
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print one JSON array.")
 
@@ -70,11 +71,15 @@ def _line(cells: Sequence[str], widths: Sequence[int]) -> str:
 
 
 def print_json(records: Iterable[Any]) -> None:
+    from ..model import to_json
+
     click.echo(json.dumps([to_json(record) for record in records], ensure_ascii=False, indent=2))
 
 
 def _readable(text: str) -> str:
     """Task text as a person reads it: `[[Jane Doe|Jane]]` shows as `Jane`."""
+    from ..tasks import WIKILINK
+
     return WIKILINK.sub(lambda link: link[1].split("|")[-1].split("#")[0].strip(), text)
 
 

@@ -35,7 +35,7 @@ class Index:
     def __init__(self, vault: Vault, connection: sqlite3.Connection) -> None:
         self.vault = vault
         self._connection = connection
-        self._records: dict[dt.date, Records] = {}
+        self._records: dict[tuple[dt.date, int], Records] = {}
 
     @classmethod
     def open(cls, vault: Vault) -> Index:
@@ -59,9 +59,10 @@ class Index:
 
     def sync(self) -> SyncReport:
         """Read the notes that changed since the last sync; forget the ones that are gone."""
+        generation = sync.generation(self._connection)  # before the comparison: see sync._write
         on_disk = sync.disk_signatures(self.vault.root)
         stored = sync.stored_signatures(self._connection)
-        return self._apply(sync.plan_full(on_disk, stored))
+        return self._apply(sync.plan_full(on_disk, stored, generation))
 
     def sync_paths(self, paths: Iterable[str]) -> SyncReport:
         """Read only these files (relative paths) and folders again; deleted ones are removed."""
@@ -70,14 +71,10 @@ class Index:
     def rebuild(self) -> SyncReport:
         """Forget everything and read every note."""
         sync.clear(self._connection)
-        self._records.clear()
         return self.sync()
 
     def _apply(self, plan: sync.Plan) -> SyncReport:
-        report = sync.apply(self._connection, self.vault.root, plan)
-        if report.touched:
-            self._records.clear()
-        return report
+        return sync.apply(self._connection, self.vault.root, plan)
 
     # Answers.
 
@@ -86,12 +83,14 @@ class Index:
         from ..followups import DEFAULT_DURATION, build_records
         from .queries import load_facts
 
-        day = today or dt.date.today()
-        if day not in self._records:
+        # Keyed by the index's generation too: another process may have changed it.
+        key = (today or dt.date.today(), self.generation())
+        if key not in self._records:
+            self._records.clear()
             facts = load_facts(self._connection)
             duration = self.vault.config.meetings.default_duration or DEFAULT_DURATION
-            self._records[day] = build_records(facts, self.resolver(), day, duration)
-        return self._records[day]
+            self._records[key] = build_records(facts, self.resolver(), key[0], duration)
+        return self._records[key]
 
     def resolver(self) -> Resolver:
         from .queries import resolver

@@ -54,6 +54,8 @@ _SPECIAL = re.compile(r"^(?:type|aliases|id|name)[ \t]*:", re.MULTILINE)
 
 _RESOLVER = Resolver()
 _CONSTRUCTOR = SafeConstructor()
+_IMPLICIT_FIRST = frozenset(key for key in _RESOLVER.yaml_implicit_resolvers if key)
+_WANTED = frozenset(("type", "aliases", "id", "name"))
 _BUILDERS = {
     "tag:yaml.org,2002:null": lambda node: None,
     "tag:yaml.org,2002:bool": _CONSTRUCTOR.construct_yaml_bool,
@@ -85,13 +87,13 @@ def read_quickly(text: str, path: str) -> PlainNote | Note | None:
         return None
     if not _SPECIAL.search(raw):
         return _plain(path) if is_simple(raw) else None
-    properties = simple_properties(raw)
-    if properties is None:
+    wanted = simple_properties(raw, only=_WANTED)
+    if wanted is None:
         return None
-    note = Note(path, properties, "", 0)
+    note = Note(path, wanted, "", 0)
     if note.kind is None:
         return PlainNote(note.id, note.title, note.aliases)
-    return _full_note(text, path, properties)
+    return _full_note(text, path, simple_properties(raw) or {})
 
 
 def _plain(path: str) -> PlainNote:
@@ -124,8 +126,11 @@ def is_simple(raw: str) -> bool:
     return _SIMPLE.fullmatch(raw) is not None
 
 
-def simple_properties(raw: str) -> dict[str, Any] | None:
-    """The properties `notes.load_properties` reads from `raw`, or None when it is not simple."""
+def simple_properties(raw: str, only: frozenset[str] | None = None) -> dict[str, Any] | None:
+    """The properties `notes.load_properties` reads from `raw`, or None when it is not simple.
+
+    With `only`, just those keys (all that an ordinary note needs), at less cost.
+    """
     if not is_simple(raw):
         return None
     properties: dict[str, Any] = {}
@@ -144,6 +149,9 @@ def simple_properties(raw: str) -> dict[str, Any] | None:
         if key_line is None:
             return None  # cannot happen after is_simple; refuse rather than guess
         key, value = str(scalar(key_line[1])), key_line[2] or ""
+        if only is not None and key not in only:
+            block_key = None
+            continue
         properties[key] = _value(value)  # a repeated key: the last value wins, as in PyYAML
         block_key = None if value else key
     return properties
@@ -161,6 +169,8 @@ def scalar(text: str) -> Any:
     """One plain or simply quoted scalar, as PyYAML's safe loader constructs it."""
     if text[:1] in ("'", '"'):
         return text[1:-1]
+    if text and text[0] not in _IMPLICIT_FIRST:
+        return text  # no implicit type starts with this character: it is text
     tag = _RESOLVER.resolve(ScalarNode, text, (True, False))
     node = ScalarNode(tag, text)
     if tag == _TIMESTAMP:

@@ -26,6 +26,12 @@ _COMMENTS = re.compile(r"<!--.*?-->|%%.*?%%", re.DOTALL)
 _NOT_SEARCHED = {"id", "type", "created", "aliases"}
 
 
+TABLES = (
+    "files", "aliases", "problems", "people", "meetings", "organisations", "tasks",
+    "suggestions", "search",
+)  # fmt: skip
+
+
 @dataclass
 class Rows:
     """Rows for many notes, by table, ready for executemany."""
@@ -56,8 +62,10 @@ class Rows:
         self._add_aliases(path, plain.aliases)
 
     def _add_aliases(self, path: str, aliases: tuple[str, ...]) -> None:
+        if not aliases:
+            return
         keys = {name_key(alias) for alias in aliases if alias.strip()}
-        self.aliases.extend((key, path) for key in sorted(keys))
+        self.aliases.extend((path, key) for key in sorted(keys))
 
     def add_note(self, note: Note, read: FileRead) -> None:
         kind = note.kind
@@ -69,6 +77,12 @@ class Rows:
         if kind is not None:
             self._add_facts(facts_of(note))
             self.search.append((note.path, kind, note.title, _searchable(note)))
+
+    def without(self, paths: set[str]) -> None:
+        """Forget the rows of these notes (every row starts with its note's path)."""
+        for table in TABLES:
+            setattr(self, table, [row for row in getattr(self, table) if row[0] not in paths])
+        self.unreadable = [row for row in self.unreadable if row[0] not in paths]
 
     def add_unreadable(self, path: str, reason: str) -> None:
         stem = stem_of(path)

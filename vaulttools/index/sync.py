@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -20,7 +21,7 @@ Signature = tuple[int, int]  # (mtime_ns, size)
 
 _INSERTS = {
     "files": "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
-    "aliases": "INSERT INTO aliases VALUES (?, ?)",
+    "aliases": "INSERT INTO aliases (path, key) VALUES (?, ?)",
     "problems": "INSERT INTO problems VALUES (?, ?, ?)",
     "people": "INSERT INTO people VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "meetings": "INSERT INTO meetings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -53,14 +54,16 @@ class Plan:
     read: list[str]
     remove: list[str]
     stored: set[str]
+    generation: int = 0  # of the index when it was compared with the files
 
 
-def disk_signatures(root: Path) -> dict[str, Signature]:
-    """{path: (mtime_ns, size)} of every note, as `vault.iter_markdown` walks them.
+def disk_signatures(root: Path) -> set[tuple[str, int, int]]:
+    """{(path, mtime_ns, size)} of every note, as `vault.iter_markdown` walks them.
 
-    The same walk, inlined: it is all a sync with nothing to do spends its time on.
+    The same walk, inlined, and a set, so that comparing it with the index is one set
+    difference: this is all a sync with nothing to do spends its time on.
     """
-    found: dict[str, Signature] = {}
+    found: set[tuple[str, int, int]] = set()
     stack = [(str(root), "")]
     while stack:
         folder, prefix = stack.pop()
@@ -75,7 +78,7 @@ def disk_signatures(root: Path) -> dict[str, Signature]:
             try:
                 if name.endswith(".md") and entry.is_file(follow_symlinks=False):
                     info = entry.stat(follow_symlinks=False)
-                    found[prefix + name] = (info.st_mtime_ns, info.st_size)
+                    found.add((prefix + name, info.st_mtime_ns, info.st_size))
                 elif entry.is_dir(follow_symlinks=False):
                     stack.append((entry.path, f"{prefix}{name}/"))
             except OSError:
@@ -83,15 +86,20 @@ def disk_signatures(root: Path) -> dict[str, Signature]:
     return found
 
 
-def stored_signatures(connection: sqlite3.Connection) -> dict[str, Signature]:
-    rows = connection.execute("SELECT path, mtime_ns, size FROM files").fetchall()
-    return {path: (mtime_ns, size) for path, mtime_ns, size in rows}
+def stored_signatures(connection: sqlite3.Connection) -> set[tuple[str, int, int]]:
+    return set(connection.execute("SELECT path, mtime_ns, size FROM files"))
 
 
-def plan_full(on_disk: dict[str, Signature], stored: dict[str, Signature]) -> Plan:
-    changed = [path for path, signature in on_disk.items() if stored.get(path) != signature]
-    gone = [path for path in stored if path not in on_disk]
-    return Plan(sorted(changed), sorted(gone), set(stored))
+def plan_full(
+    on_disk: set[tuple[str, int, int]], stored: set[tuple[str, int, int]], generation: int
+) -> Plan:
+    changed = on_disk - stored
+    if not changed and len(on_disk) == len(stored):
+        return Plan([], [], set())  # the same notes, unchanged: nothing to read or drop
+    known = {path for path, _, _ in stored}
+    present = {path for path, _, _ in on_disk}
+    read = sorted(path for path, _, _ in changed)
+    return Plan(read, sorted(known - present), known, generation)
 
 
 def plan_paths(root: Path, connection: sqlite3.Connection, paths: Iterable[str]) -> Plan:
@@ -112,10 +120,11 @@ def plan_paths(root: Path, connection: sqlite3.Connection, paths: Iterable[str])
         else:
             missing.add(relative)  # gone: it and whatever the index holds below it go
             folders.append(relative)
+    generation_then = generation(connection)
     stored = _stored_under(connection, explicit | missing, folders)
     changed = explicit | {path for path, sig in on_disk.items() if stored.get(path) != sig}
     gone = [path for path in stored if path not in on_disk and path not in explicit]
-    return Plan(sorted(changed), sorted(gone), set(stored))
+    return Plan(sorted(changed), sorted(gone), set(stored), generation_then)
 
 
 def _relative(root: Path, path: str) -> str | None:
@@ -160,36 +169,43 @@ def apply(connection: sqlite3.Connection, root: Path, plan: Plan) -> SyncReport:
 
     rows, report = Rows(), SyncReport()
     gone = list(plan.remove)
-    prefix = f"{root}{os.sep}"
     for path in plan.read:
-        try:
-            read = read_file(prefix + path)
-        except Unreadable as reason:
-            report.read += 1
-            rows.add_unreadable(path, str(reason))
-            continue
-        if read is None:  # vanished or not a regular file since the scan: skip it quietly
-            gone.append(path)
-            continue
-        report.read += 1
-        rows.add_file(path, read)
+        report.read += _read_into(rows, root, path, gone)
     written = {row[0] for row in rows.files}
     report.added = len(written - plan.stored)
     report.changed = len(written & plan.stored)
     report.removed = len(set(gone) & plan.stored)
     report.unreadable = rows.unreadable
     if written or report.removed:
-        _write(connection, rows, [*written, *gone])
+        _write(connection, root, plan, rows, gone)
     return report
 
 
-def _write(connection: sqlite3.Connection, rows: Rows, stale: list[str]) -> None:
+def _read_into(rows: Rows, root: Path, path: str, gone: list[str]) -> int:
+    """Add one note's rows; 1 when it was read (or tried), 0 when it is gone."""
+    try:
+        read = read_file(f"{root}{os.sep}{path}")
+    except Unreadable as reason:
+        rows.add_unreadable(path, str(reason))
+        return 1
+    if read is None:  # vanished or not a regular file since the scan: skip it quietly
+        gone.append(path)
+        return 0
+    rows.add_file(path, read)
+    return 1
+
+
+def _write(
+    connection: sqlite3.Connection, root: Path, plan: Plan, rows: Rows, gone: list[str]
+) -> None:
     try:
         connection.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as error:
         raise IndexBusyError() from error
     try:
-        _delete(connection, stale)
+        if generation(connection) != plan.generation:
+            _catch_up(root, rows, gone)
+        _delete(connection, [*(row[0] for row in rows.files), *gone])
         bump_generation(connection)
         for table, statement in _INSERTS.items():
             values = getattr(rows, table)
@@ -199,6 +215,31 @@ def _write(connection: sqlite3.Connection, rows: Rows, stale: list[str]) -> None
     except BaseException:
         connection.execute("ROLLBACK")
         raise
+
+
+def _catch_up(root: Path, rows: Rows, gone: list[str]) -> None:
+    """Another process wrote the index since we compared: re-read what changed meanwhile.
+
+    Holding the write lock, so that what we write cannot be older than what it replaces.
+    """
+    changed = {
+        path
+        for path, mtime_ns, size, *_ in rows.files
+        if _signature(f"{root}{os.sep}{path}") != (mtime_ns, size)
+    }
+    changed |= {path for path in gone if _signature(f"{root}{os.sep}{path}") is not None}
+    rows.without(changed)
+    gone[:] = [path for path in gone if path not in changed]
+    for path in sorted(changed):
+        _read_into(rows, root, path, gone)
+
+
+def _signature(full_path: str) -> tuple[int, int] | None:
+    try:
+        info = os.stat(full_path, follow_symlinks=False)
+    except OSError:
+        return None
+    return (info.st_mtime_ns, info.st_size) if stat.S_ISREG(info.st_mode) else None
 
 
 def _delete(connection: sqlite3.Connection, paths: list[str]) -> None:
