@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
@@ -35,7 +36,43 @@ class AppState:
 
 
 class VaultGroup(click.Group):
-    """Turns a VaultError from any command into one sentence on stderr and its exit code."""
+    """Turns a VaultError from any command into one sentence on stderr and its exit code.
+
+    Command modules are imported when first needed, so that a quick command does not pay
+    for the imports of every other one: see `add_module`.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._modules: dict[str, Callable[[], None]] = {}  # module name -> its registration
+        self._module_of: dict[str, str] = {}  # command name -> module name
+
+    def add_module(
+        self, name: str, register: Callable[[], None], commands: Iterable[str] = ()
+    ) -> None:
+        """`register` adds the module's commands; it runs when one of `commands` is asked
+        for, or when a name no module declared is, or when all commands are listed."""
+        self._modules[name] = register
+        self._module_of.update(dict.fromkeys(commands, name))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands:
+            module = self._module_of.get(cmd_name)
+            self._register(module) if module else self._register_all()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._register_all()
+        return super().list_commands(ctx)
+
+    def _register(self, module: str) -> None:
+        register = self._modules.pop(module, None)
+        if register:
+            register()
+
+    def _register_all(self) -> None:
+        for module in list(self._modules):
+            self._register(module)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
