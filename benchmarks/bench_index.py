@@ -11,7 +11,8 @@ a target is missed:
 
 The baseline is a Python loop, timed inside its process, that reads every note and parses
 its front matter with PyYAML's C loader. Every `vault` time is a whole process, start-up
-included; each is the best of several runs. Byte code is cached (in a temporary folder),
+included. Each is the best of several interleaved rounds (the slower ones
+measured the machine's other work too). Byte code is cached (in a temporary folder),
 as in any installed copy.
 """
 
@@ -26,7 +27,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,11 +93,6 @@ def timed(command: list[str], env: dict[str, str]) -> float:
     return time.perf_counter() - started
 
 
-def best_of(runs: int, measure: Callable[[], float]) -> float:
-    """The fastest of several runs: the others measured the machine's other work too."""
-    return min(measure() for _ in range(runs))
-
-
 def baseline(root: Path, env: dict[str, str]) -> float:
     done = subprocess.run(
         [sys.executable, "-c", BASELINE, str(root)], env=env, check=True, capture_output=True
@@ -123,13 +118,20 @@ def peak_memory_mb(root: Path, env: dict[str, str]) -> float:
     return kilobytes / 1024 if sys.platform != "darwin" else kilobytes / 1024 / 1024
 
 
+def one_round(root: Path, env: dict[str, str]) -> tuple[float, float, float, float]:
+    """Baseline, cold index, no-change index and followups, once each."""
+    base = baseline(root, env)
+    cold = cold_index(root, env)
+    timed(vault_command(root, "index"), env)  # the run after a cold one writes the index note
+    still = timed(vault_command(root, "index"), env)
+    listing = timed(vault_command(root, "followups"), env)
+    return base, cold, still, listing
+
+
 def measure(root: Path, runs: int, env: dict[str, str]) -> list[Row]:
     subprocess.run(vault_command(root, "index"), env=env, check=True, stdout=subprocess.DEVNULL)
-    base = best_of(runs, lambda: baseline(root, env))
-    cold = best_of(runs, lambda: cold_index(root, env))
-    timed(vault_command(root, "index"), env)  # the run after a cold one writes the index note
-    still = best_of(runs, lambda: timed(vault_command(root, "index"), env))
-    listing = best_of(runs, lambda: timed(vault_command(root, "followups"), env))
+    rounds = [one_round(root, env) for _ in range(runs)]  # interleaved: load hits all alike
+    base, cold, still, listing = (min(times) for times in zip(*rounds, strict=True))
     memory = peak_memory_mb(root, env)
     return [
         Row("baseline: read + YAML loop", base, 1.0, "", True),

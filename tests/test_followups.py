@@ -269,3 +269,10 @@ def test_stage_helpers() -> None:
     assert not took_place("done", TODAY + dt.timedelta(days=1), TODAY)
     assert not took_place("planned", TODAY, TODAY)  # later today, maybe
     assert contact_stage("  ", scheduled=True, met=False, thanked=False) == "scheduled"
+
+
+@pytest.mark.parametrize("value", ["  Met ", "", "   ", 3, 2.5, True, None, [1], {"a": 1}])
+def test_stages_read_text_as_notes_does(value: object) -> None:
+    from vaulttools import notes, stages
+
+    assert stages.as_text(value) == notes.as_text(value)

@@ -13,13 +13,16 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .links import Resolver
 from .model import Contact, FollowUp, Meeting
 from .names import name_key
-from .notes import Note, as_date, as_int, as_link, as_list, as_text, as_time
 from .stages import contact_stage, is_planned, is_thank_you, meeting_status, took_place
-from .tasks import WIKILINK, Task, link_target, task_id
+
+if TYPE_CHECKING:  # reading notes needs the YAML parser; joining stored facts does not
+    from .notes import Note
+    from .tasks import Task
 
 DEFAULT_DURATION = 30
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
@@ -123,6 +126,8 @@ def facts_of(note: Note) -> NoteFacts:
 
 
 def person_facts(note: Note) -> PersonFacts:
+    from .notes import as_date, as_int, as_link, as_text
+
     props = note.properties
     return PersonFacts(
         path=note.path,
@@ -140,6 +145,8 @@ def person_facts(note: Note) -> PersonFacts:
 
 
 def meeting_facts(note: Note) -> MeetingFacts:
+    from .notes import as_date, as_int, as_text, as_time
+
     props = note.properties
     return MeetingFacts(
         path=note.path,
@@ -157,6 +164,8 @@ def meeting_facts(note: Note) -> MeetingFacts:
 
 def meeting_contacts(props: Mapping[str, object]) -> tuple[str, ...]:
     """`contact` then `contacts` (a group), as link targets, without repeats."""
+    from .notes import as_link, as_list
+
     values = [*as_list(props.get("contact")), *as_list(props.get("contacts"))]
     targets = [as_link(value) for value in values]
     return tuple(dict.fromkeys(target for target in targets if target))
@@ -176,6 +185,8 @@ def task_facts(note: Note) -> Iterator[TaskFacts]:
 
 
 def _task_fact(note: Note, task: Task, occurrence: int) -> TaskFacts:
+    from .tasks import task_id
+
     return TaskFacts(
         path=note.path,
         line=task.line,
@@ -191,6 +202,8 @@ def _task_fact(note: Note, task: Task, occurrence: int) -> TaskFacts:
 
 def suggestions_in(note: Note) -> Iterator[Suggestion]:
     """Links under a heading such as "Names they suggested", up to the next heading."""
+    from .tasks import WIKILINK, link_target
+
     section_level: int | None = None
     for line in _HIDDEN.sub("", note.body).split("\n"):
         heading = _HEADING.match(line)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import sys
 import unicodedata
@@ -20,6 +21,8 @@ from .options import DATE
 if TYPE_CHECKING:  # records are imported with the index's answers, not at start-up
     from ..model import Contact, FollowUp, Meeting
 
+# tasks.WIKILINK, without importing the task parser for a listing.
+_WIKILINK = re.compile(r"\[\[([^\[\]\n]+?)\]\]")
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print one JSON array.")
 
 
@@ -28,6 +31,8 @@ JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print one JS
 
 def _width(text: str) -> int:
     """Columns a string takes in a terminal: wide characters two, combining marks none."""
+    if text.isascii():
+        return len(text)
     return sum(
         0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
         for ch in text
@@ -63,11 +68,13 @@ def print_table(
 
 
 def _line(cells: Sequence[str], widths: Sequence[int]) -> str:
-    padded = [
-        _clip(str(cell), width) + " " * (width - _width(_clip(str(cell), width)))
-        for cell, width in zip(cells, widths, strict=True)
-    ]
+    padded = (_pad(str(cell), width) for cell, width in zip(cells, widths, strict=True))
     return "  ".join(padded).rstrip()
+
+
+def _pad(cell: str, width: int) -> str:
+    clipped = _clip(cell, width)
+    return clipped + " " * (width - _width(clipped))
 
 
 def print_json(records: Iterable[Any]) -> None:
@@ -78,9 +85,7 @@ def print_json(records: Iterable[Any]) -> None:
 
 def _readable(text: str) -> str:
     """Task text as a person reads it: `[[Jane Doe|Jane]]` shows as `Jane`."""
-    from ..tasks import WIKILINK
-
-    return WIKILINK.sub(lambda link: link[1].split("|")[-1].split("#")[0].strip(), text)
+    return _WIKILINK.sub(lambda link: link[1].split("|")[-1].split("#")[0].strip(), text)
 
 
 def _day(value: dt.date | None) -> str:
