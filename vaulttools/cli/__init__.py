@@ -11,14 +11,13 @@ from collections.abc import Callable
 
 from .app import main, vault_cli
 
-# Modules in the order their commands are listed; the names of commands that should not
-# wait for every other module to be imported.
-_MODULES: dict[str, tuple[str, ...]] = {
-    "scaffold_commands": (),
+# Each module and the commands it adds (a test keeps this in step with the modules).
+MODULES: dict[str, tuple[str, ...]] = {
+    "scaffold_commands": ("init", "new-contact", "new-meeting", "new-org"),
     "index_commands": ("index", "contacts", "meetings", "followups", "search", "check"),
-    "calendar_commands": (),
-    "workflow_commands": (),
-    "watch_commands": (),
+    "calendar_commands": ("export-ics", "serve"),
+    "workflow_commands": ("done", "snooze", "status", "referrals", "draft", "report"),
+    "watch_commands": ("watch",),
 }
 
 
@@ -29,7 +28,7 @@ def _registration(module: str) -> Callable[[], None]:
     return register
 
 
-for _module, _commands in _MODULES.items():
+for _module, _commands in MODULES.items():
     vault_cli.add_module(_module, _registration(_module), _commands)
 
 __all__ = ["main", "vault_cli"]
