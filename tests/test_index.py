@@ -64,6 +64,13 @@ def test_changed_added_deleted_and_renamed_notes_are_picked_up(
         assert (report.read, report.added, report.changed, report.removed) == (3, 2, 1, 1)
         assert sorted(Path(p).name for p in reads) == ["Carol.md", "Jane Doe.md", "Robert.md"]
         people = {c.name: (c.note, c.role) for c in index.contacts()}
+        kept = sync_module.stored_signatures(index._connection)
+        assert kept == sync_module._signatures_by_row(index._connection)
+        assert {path for path, _, _ in kept} == {
+            "Contacts/Jane Doe.md",
+            "Contacts/Robert.md",
+            "Contacts/Carol.md",
+        }
     assert people == {
         "Jane Doe": ("Contacts/Jane Doe.md", "Engineer"),
         "Bob Smith": ("Contacts/Robert.md", None),

@@ -13,7 +13,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .links import Resolver
 from .model import Contact, FollowUp, Meeting
@@ -30,8 +30,7 @@ _SUGGESTION_HEADING = re.compile(r"suggest|referr|introduc|names they", re.IGNOR
 _HIDDEN = re.compile(r"<!--.*?-->|%%.*?%%|(`+)[^`]*?\1", re.DOTALL)
 
 
-@dataclass(frozen=True)
-class PersonFacts:
+class PersonFacts(NamedTuple):
     """What a contact note says about its person."""
 
     path: str
@@ -47,8 +46,7 @@ class PersonFacts:
     aliases: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class MeetingFacts:
+class MeetingFacts(NamedTuple):
     """What a meeting note says about the conversation."""
 
     path: str
@@ -63,15 +61,13 @@ class MeetingFacts:
     objective: str | None = None
 
 
-@dataclass(frozen=True)
-class OrganisationFacts:
+class OrganisationFacts(NamedTuple):
     path: str
     id: str
     name: str
 
 
-@dataclass(frozen=True)
-class TaskFacts:
+class TaskFacts(NamedTuple):
     """A task with a date in a contact or meeting note: a follow-up before joining."""
 
     path: str
@@ -93,16 +89,14 @@ class TaskFacts:
         return self.status == "-"
 
 
-@dataclass(frozen=True)
-class Suggestion:
+class Suggestion(NamedTuple):
     """A name a meeting note lists under "Names they suggested"."""
 
     path: str  # the meeting note
     target: str  # link target
 
 
-@dataclass(frozen=True)
-class NoteFacts:
+class NoteFacts(NamedTuple):
     person: PersonFacts | None = None
     meeting: MeetingFacts | None = None
     organisation: OrganisationFacts | None = None
@@ -224,8 +218,7 @@ def suggestions_in(note: Note) -> Iterator[Suggestion]:
 # Joining the facts of all notes.
 
 
-@dataclass(frozen=True)
-class Introduction:
+class Introduction(NamedTuple):
     """Who introduced whom: from a `referred_by`, or a name suggested in a meeting."""
 
     introducer: str
@@ -233,8 +226,7 @@ class Introduction:
     suggested: bool = False  # from a meeting's suggestions rather than `referred_by`
 
 
-@dataclass(frozen=True)
-class SuggestedName:
+class SuggestedName(NamedTuple):
     """A name someone suggested that the user has not got in touch with yet."""
 
     name: str
@@ -276,23 +268,20 @@ class VaultFacts:
         return cls(people, meetings, organisations, tasks, suggestions)
 
 
-@dataclass
 class _Joiner:
     """Resolves links between the facts; one per build."""
 
-    facts: VaultFacts
-    resolver: Resolver
-    today: dt.date
-    default_duration: int
-    people: dict[str, PersonFacts] = field(init=False)
-    organisations: dict[str, OrganisationFacts] = field(init=False)
-    meetings: dict[str, MeetingFacts] = field(init=False)
-    meeting_people: dict[str, list[str]] = field(init=False)  # meeting path -> contact paths
-
-    def __post_init__(self) -> None:
+    def __init__(
+        self, facts: VaultFacts, resolver: Resolver, today: dt.date, default_duration: int
+    ) -> None:
+        self.facts = facts
+        self.resolver = resolver
+        self.today = today
+        self.default_duration = default_duration
         self.people = {person.path: person for person in self.facts.people}
         self.organisations = {org.path: org for org in self.facts.organisations}
         self.meetings = {meeting.path: meeting for meeting in self.facts.meetings}
+        # meeting path -> the paths of its people that have a contact note
         self.meeting_people = {m.path: self._contact_paths(m) for m in self.facts.meetings}
 
     def person_path(self, target: str | None, source: str) -> str | None:
@@ -379,12 +368,12 @@ def _meeting(join: _Joiner, meeting: MeetingFacts) -> Meeting:
     )
 
 
-@dataclass
 class _History:
     """Per contact path: the days they were met, and whether a meeting is still to come."""
 
-    met: dict[str, list[dt.date]] = field(default_factory=lambda: defaultdict(list))
-    scheduled: set[str] = field(default_factory=set)
+    def __init__(self) -> None:
+        self.met: dict[str, list[dt.date]] = defaultdict(list)
+        self.scheduled: set[str] = set()
 
     def last_met(self, path: str) -> dt.date | None:
         return max(self.met[path], default=None) if path in self.met else None

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-import shutil
 import sys
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
@@ -59,6 +57,8 @@ def print_table(
         max(_width(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)
     ]
     if flexible is not None and sys.stdout.isatty():
+        import shutil
+
         spare = shutil.get_terminal_size().columns - (sum(widths) + 2 * (len(widths) - 1))
         widths[flexible] = max(12, widths[flexible] + min(0, spare))
     click.echo(click.style(_line(headers, widths), bold=True))
@@ -78,6 +78,8 @@ def _pad(cell: str, width: int) -> str:
 
 
 def print_json(records: Iterable[Any]) -> None:
+    import json
+
     from ..model import to_json
 
     click.echo(json.dumps([to_json(record) for record in records], ensure_ascii=False, indent=2))

@@ -7,7 +7,6 @@ changed; listings join the stored facts into records as of today.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
@@ -192,16 +191,15 @@ class Index:
 
     # What outputs were last made from, so that an unchanged vault costs nothing.
 
-    def output_state(self, name: str) -> object:
+    def output_state(self, name: str) -> str | None:
         row = self._connection.execute(
             "SELECT value FROM meta WHERE key = ?", (f"output:{name}",)
         ).fetchone()
-        return json.loads(row[0]) if row else None
+        return row[0] if row else None
 
-    def set_output_state(self, name: str, state: object) -> None:
+    def set_output_state(self, name: str, state: str) -> None:
         self._connection.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
-            (f"output:{name}", json.dumps(state)),
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (f"output:{name}", state)
         )
 
     def generation(self) -> int:
@@ -237,13 +235,14 @@ def write_index_note(vault: Vault, index: Index, today: dt.date) -> bool:
     return written
 
 
-def _note_state(index: Index, relative: str, today: dt.date) -> list[object]:
+def _note_state(index: Index, relative: str, today: dt.date) -> str:
+    """What the index note was made from: its name, the day, the notes, the note itself."""
     try:
         info = index.vault.path(relative).stat()
-        signature: list[int] | None = [info.st_mtime_ns, info.st_size]
+        signature = f"{info.st_mtime_ns}:{info.st_size}"
     except OSError:
-        signature = None
-    return [relative, today.isoformat(), index.generation(), signature]
+        signature = "none"
+    return f"{relative}\n{today.isoformat()}\n{index.generation()}\n{signature}"
 
 
 def _render_index_note(index: Index, path: Path, relative: str, today: dt.date) -> bool:

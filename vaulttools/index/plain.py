@@ -42,9 +42,10 @@ _BLOCK = rf"{_END}{_SKIP}*(?:(?P<indent>[ ]*){_ENTRY}(?:(?P=indent){_ENTRY}|{_SK
 _SIMPLE = re.compile(
     rf"(?:{_SKIP}|{_SIMPLE_KEY}:(?:[ ]+(?:{_FLOW}|{_QUOTED}|{_PLAIN}){_END}|{_BLOCK}))*"
 )
-# Characters YAML refuses anywhere in a stream, and those it takes as line breaks.
+# Characters YAML refuses anywhere in a stream, and those it takes as line breaks (\x85,
+# \u2028, \u2029): what the YAML spec leaves out of its printable set, and those.
 _NOT_PRINTABLE = re.compile(
-    "[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]"
 )
 _OPENING = re.compile(r"---[^\S\n]*\n")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[^\S\n]*$", re.MULTILINE)
@@ -56,6 +57,10 @@ _RESOLVER = Resolver()
 _CONSTRUCTOR = SafeConstructor()
 _IMPLICIT_FIRST = frozenset(key for key in _RESOLVER.yaml_implicit_resolvers if key)
 _WANTED = frozenset(("type", "aliases", "id", "name"))
+# A `type` that may make the note a contact, meeting or organisation: read all it says.
+_KIND = re.compile(r"^type[ ]*:[ ]*[\"']?(?:contact|meeting|organisation)\b", re.MULTILINE)
+_SCALARS: dict[str, Any] = {}  # text -> value; every scalar value is immutable
+_SCALARS_KEPT = 4096
 _BUILDERS = {
     "tag:yaml.org,2002:null": lambda node: None,
     "tag:yaml.org,2002:bool": _CONSTRUCTOR.construct_yaml_bool,
@@ -87,13 +92,16 @@ def read_quickly(text: str, path: str) -> PlainNote | Note | None:
         return None
     if not _SPECIAL.search(raw):
         return _plain(path) if is_simple(raw) else None
-    wanted = simple_properties(raw, only=_WANTED)
-    if wanted is None:
+    maybe_kind = _KIND.search(raw) is not None
+    properties = simple_properties(raw, only=None if maybe_kind else _WANTED)
+    if properties is None:
         return None
-    note = Note(path, wanted, "", 0)
+    note = Note(path, properties, "", 0)
     if note.kind is None:
         return PlainNote(note.id, note.title, note.aliases)
-    return _full_note(text, path, simple_properties(raw) or {})
+    if not maybe_kind:
+        properties = simple_properties(raw) or {}  # cannot happen: `type` names no kind
+    return _full_note(text, path, properties)
 
 
 def _plain(path: str) -> PlainNote:
@@ -167,6 +175,17 @@ def _value(text: str) -> Any:
 
 def scalar(text: str) -> Any:
     """One plain or simply quoted scalar, as PyYAML's safe loader constructs it."""
+    try:
+        return _SCALARS[text]  # the same few values (status, mode, dates) come again and again
+    except KeyError:
+        pass
+    if len(_SCALARS) >= _SCALARS_KEPT:
+        _SCALARS.clear()
+    value = _SCALARS[text] = _construct(text)
+    return value
+
+
+def _construct(text: str) -> Any:
     if text[:1] in ("'", '"'):
         return text[1:-1]
     if text and text[0] not in _IMPLICIT_FIRST:

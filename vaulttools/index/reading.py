@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NON_BLOCK = getattr(os, "O_NONBLOCK", 0)  # a FIFO swapped in for a note must not block us
@@ -14,8 +14,7 @@ _NOT_A_FILE = {errno.ELOOP, errno.EISDIR, errno.ENXIO}
 RETRY = -1  # stored as mtime_ns for a file that could not be read, so the next sync retries
 
 
-@dataclass(frozen=True)
-class FileRead:
+class FileRead(NamedTuple):
     data: bytes
     mtime_ns: int
     size: int
