@@ -6,10 +6,12 @@ import os
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import TYPE_CHECKING, Any
 
 from .errors import ConfigError
+
+if TYPE_CHECKING:  # zoneinfo is imported by the commands that need a time zone
+    from zoneinfo import ZoneInfo
 
 CONFIG_DIR = ".vaulttools"
 CONFIG_FILE = "config.toml"
@@ -120,6 +122,8 @@ class Config:
     @property
     def zone(self) -> ZoneInfo:
         """The configured time zone, or this computer's."""
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
         name = self.timezone or system_timezone_name()
         try:
             return ZoneInfo(name)

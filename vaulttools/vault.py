@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import glob
 import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,6 +98,8 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Replace a file in one step: readers see the old or the new content, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
     remove_orphaned_temporaries(path)
+    import tempfile  # here, not at the top: commands that only read start quicker without it
+
     prefix = f".{path.name}.{os.getpid()}."
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
     try:
