@@ -84,7 +84,10 @@ def environment(pycache: Path) -> dict[str, str]:
 
 
 def vault_command(root: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "vaulttools", "--vault", str(root), *args]
+    """`vault ...` as a user runs it: the installed script, else `python -m vaulttools`."""
+    script = Path(sys.executable).with_name("vault")
+    launcher = [str(script)] if script.exists() else [sys.executable, "-m", "vaulttools"]
+    return [*launcher, "--vault", str(root), *args]
 
 
 def timed(command: list[str], env: dict[str, str]) -> float:
