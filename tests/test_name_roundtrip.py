@@ -20,7 +20,7 @@ NAMES = st.text(
 ) | st.sampled_from(["yes", "~", "null", "0x1F", "1e3", "- a", "? b", "{{ x }}", "{% if %}", "@me"])
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(name=NAMES, organisation=st.none() | NAMES)
 def test_any_name_round_trips_or_is_refused(name: str, organisation: str | None) -> None:
     with tempfile.TemporaryDirectory() as scratch:

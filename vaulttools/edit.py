@@ -342,26 +342,7 @@ def _render_like(old: str, value: Any) -> str:
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, str) and old[:1] == "'":
         return "'" + value.replace("'", "''") + "'"
-    rendered = yaml_value(value)
-    if isinstance(value, str) and not _reads_back_as(rendered, value):
-        return json.dumps(value, ensure_ascii=False)
-    return rendered
-
-
-def _reads_back_as(rendered: str, value: str) -> bool:
-    """Whether YAML 1.1 readers (PyYAML) and 1.2 ones (Obsidian, ruamel) both read `value`.
-
-    A plain scalar such as `0E0` is text to one and a number to the other; such values
-    are double-quoted instead.
-    """
-    import yaml
-    from ruamel.yaml import YAML
-
-    document = f"k: {rendered}\n"
-    try:
-        return yaml.safe_load(document)["k"] == value == YAML(typ="safe").load(document)["k"]
-    except Exception:  # any reader's failure means: quote it
-        return False
+    return yaml_value(value)
 
 
 def _append_property(lines: list[str], key: str, value: Any, eol: str) -> list[str]:

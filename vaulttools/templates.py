@@ -37,15 +37,52 @@ def new_id(prefix: str, length: int = 4) -> str:
 
 
 def yaml_value(value: Any) -> str:
-    """A value as YAML after `key: `, on one line; strings are quoted only where YAML needs it."""
+    """A value as YAML after `key: `, on one line, read back the same by every YAML reader.
+
+    Strings are plain where that is safe and double-quoted otherwise; links are always quoted,
+    as Obsidian writes them.
+    """
     if value is None:
         return ""
-    if isinstance(value, str) and value.startswith("[["):
-        return yaml.safe_dump(value, default_style='"', allow_unicode=True, width=1 << 30).strip()
     if isinstance(value, list | tuple):
-        return "[" + ", ".join(yaml_value(item) for item in value) + "]"
+        items = [_scalar(item) for item in value]
+        plain = "[" + ", ".join(items) + "]"
+        return (
+            plain
+            if reads_back_as(plain, list(value))
+            else "["
+            + ", ".join(_quoted(item) if isinstance(item, str) else _scalar(item) for item in value)
+            + "]"
+        )
+    return _scalar(value)
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, str) and (value.startswith("[[") or not value):
+        return _quoted(value)
     dumped = yaml.safe_dump(value, allow_unicode=True, width=1 << 30, default_flow_style=True)
-    return dumped.removesuffix("\n").removesuffix("\n...").strip()
+    plain = dumped.removesuffix("\n").removesuffix("\n...").strip()
+    if isinstance(value, str) and not reads_back_as(plain, value):
+        return _quoted(value)
+    return plain
+
+
+def _quoted(text: str) -> str:
+    return yaml.safe_dump(text, default_style='"', allow_unicode=True, width=1 << 30).strip()
+
+
+def reads_back_as(rendered: str, value: Any) -> bool:
+    """Whether YAML 1.1 readers (PyYAML) and YAML 1.2 ones (Obsidian, ruamel) both read
+    `key: <rendered>` as `value`. `0E0` or `0o17` is text to one and a number to the other,
+    and a trailing no-break space is dropped by some; such text must be quoted.
+    """
+    from ruamel.yaml import YAML
+
+    document = f"k: {rendered}\n"
+    try:
+        return yaml.safe_load(document)["k"] == value == YAML(typ="safe").load(document)["k"]
+    except Exception:  # any reader's failure means: quote it
+        return False
 
 
 def add_days(day: dt.date, days: int) -> dt.date:
