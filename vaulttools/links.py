@@ -60,7 +60,7 @@ class Resolver:
 
     lookup: Lookup
     _cache: dict[str, Sequence[NameEntry]] = field(default_factory=dict, repr=False)
-    _resolved: dict[tuple[str, str], str | None] = field(default_factory=dict, repr=False)
+    _resolved: dict[tuple[str | None, str], str | None] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_entries(cls, entries: Iterable[NameEntry]) -> Resolver:
@@ -76,12 +76,13 @@ class Resolver:
 
     def resolve(self, target: str | None, source: str = "") -> str | None:
         """The path of the note `target` points at, seen from the note `source`, or None."""
-        if not target or not target.strip():
-            return None
-        seen_from = (target, folder_of(source))
-        if seen_from not in self._resolved:
-            self._resolved[seen_from] = self._resolve(target, source)
-        return self._resolved[seen_from]
+        try:
+            return self._resolved[target, source]
+        except KeyError:
+            pass
+        found = self._resolve(target, source) if target and target.strip() else None
+        self._resolved[target, source] = found
+        return found
 
     def _resolve(self, target: str, source: str) -> str | None:
         # `[[Notes.md]]` may name the file `Notes.md.md`; the plain reading comes first.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import sys
 import unicodedata
@@ -27,6 +28,7 @@ JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print one JS
 # Printing.
 
 
+@functools.lru_cache(maxsize=4096)  # names and organisations come again row after row
 def _width(text: str) -> int:
     """Columns a string takes in a terminal: wide characters two, combining marks none."""
     if text.isascii():
@@ -61,10 +63,11 @@ def print_table(
 
         spare = shutil.get_terminal_size().columns - (sum(widths) + 2 * (len(widths) - 1))
         widths[flexible] = max(12, widths[flexible] + min(0, spare))
-    click.echo(click.style(_line(headers, widths), bold=True))
+    lines = [click.style(_line(headers, widths), bold=True)]
     for number, row in enumerate(rows):
         style = styles[number] if styles else {}
-        click.echo(click.style(_line(row, widths), **style) if style else _line(row, widths))
+        lines.append(click.style(_line(row, widths), **style) if style else _line(row, widths))
+    click.echo("\n".join(lines))  # one write: a long listing is printed at once
 
 
 def _line(cells: Sequence[str], widths: Sequence[int]) -> str:
