@@ -46,7 +46,7 @@ def watch_command(
             run_watch(
                 vault.root,
                 index,
-                refresh=lambda: refresh_outputs(vault, index, dt.date.today()),
+                refresh=lambda: _refreshed(refresh_outputs(vault, index, dt.date.today()), server),
                 ignored=[vault.config.index_note],
                 poll=poll,
                 report=lambda line: click.echo(line, err=True),
@@ -56,6 +56,13 @@ def watch_command(
         finally:
             if server is not None:
                 server.shutdown()
+
+
+def _refreshed(written: list[str], server: Any) -> list[str]:
+    """After a batch, the served feed looks at the vault on its next request, not seconds later."""
+    if server is not None:
+        server.cache.invalidate()
+    return written
 
 
 def _start_feed(state: AppState, host: str | None, port: int | None, token: str | None) -> Any:
