@@ -414,3 +414,53 @@ def test_answers_follow_changes_another_process_indexed(vault: Vault) -> None:
         other.sync()  # another `vault` command indexes the tick first
         assert watcher.sync().read == 0
         assert watcher.followups() == []
+
+
+def test_signatures_kept_in_one_piece_match_the_rows_after_every_kind_of_sync(
+    vault: Vault,
+) -> None:
+    def consistent(index: Index) -> bool:
+        kept = sync_module.stored_signatures(index._connection)
+        return kept == sync_module._signatures_by_row(index._connection)
+
+    first = write(vault.root, "a.md", "a\n")
+    write(vault.root, "Folder/b.md", "b\n")
+    with fresh_index(vault) as index:
+        assert consistent(index)
+        first.write_text("changed\n")
+        touch_later(first)
+        write(vault.root, "Folder/c.md", "c\n")
+        index.sync_paths(["a.md", "Folder"])
+        assert consistent(index)
+        (vault.root / "Folder/b.md").unlink()
+        index.sync()
+        assert consistent(index)
+        index.rebuild()
+        assert consistent(index)
+        assert {p for p, _, _ in sync_module.stored_signatures(index._connection)} == {
+            "a.md",
+            "Folder/c.md",
+        }
+
+
+def test_a_note_that_cannot_be_opened_is_reported_and_retried(
+    vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(vault.root, "Locked.md", "secret\n")
+    write(vault.root, "Open.md", "fine\n")
+    real = sync_module.read_file
+
+    def refuse(path: str):
+        if path.endswith("Locked.md"):
+            raise sync_module.Unreadable("could not be read: Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(sync_module, "read_file", refuse)
+    with Index.open(vault) as index:
+        report = index.sync()
+        assert report.unreadable == [("Locked.md", "could not be read: Permission denied")]
+        assert [n.path for n in index.notes()] == ["Locked.md", "Open.md"]
+        monkeypatch.setattr(sync_module, "read_file", real)
+        again = index.sync()  # tried again, though the file did not change
+        assert (again.read, again.changed, again.unreadable) == (1, 1, [])
+        assert index.unreadable() == []

@@ -233,8 +233,10 @@ def _write(
             values = getattr(rows, table)
             if values:
                 connection.executemany(statement, values)
-        known = None if caught_up else plan.signatures
-        _keep_signatures(connection, _signatures_after(known, rows, gone))
+        before = plan.signatures
+        if caught_up or before is None:  # read under the lock: it matches the rows exactly
+            before = stored_signatures(connection)
+        _keep_signatures(connection, _signatures_after(before, rows, gone))
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")
