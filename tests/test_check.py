@@ -10,6 +10,7 @@ from vaulttools.followups import VaultFacts
 from vaulttools.links import Resolver, names_of
 from vaulttools.notes import parse_note
 
+from .conftest import RunVault
 from .vaultbuilders import contact, meeting, write
 
 
@@ -80,7 +81,7 @@ def test_across_notes_links_to_nothing_duplicates_and_repeated_ids() -> None:
     ]
 
 
-def test_vault_check_lists_problems_and_exits_1(in_vault, vault: Path) -> None:
+def test_vault_check_lists_problems_and_exits_1(in_vault: RunVault, vault: Path) -> None:
     write(vault, "Broken.md", "---\ntitle: [oops\n---\n")
     write(vault, "List.md", "---\n- a\n---\n")
     (vault / "Bad bytes.md").write_bytes(b"caf\xe9\n")
@@ -98,7 +99,7 @@ def test_vault_check_lists_problems_and_exits_1(in_vault, vault: Path) -> None:
     assert lines[-1] == "4 problems in 4 notes."
 
 
-def test_vault_check_json_and_a_clean_vault(in_vault, vault: Path) -> None:
+def test_vault_check_json_and_a_clean_vault(in_vault: RunVault, vault: Path) -> None:
     write(vault, "Contacts/Jane Doe.md", contact("Jane Doe"))
     clean = in_vault("check")
     assert (clean.exit_code, clean.stdout) == (0, "No problems found.\n")

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from vaulttools.followups import VaultFacts, build_records, facts_of
+from vaulttools.followups import Records, VaultFacts, build_records, facts_of
 from vaulttools.links import Resolver, names_of
 from vaulttools.notes import parse_note
 from vaulttools.stages import contact_stage, is_thank_you, meeting_status, took_place
@@ -14,7 +14,7 @@ from vaulttools.stages import contact_stage, is_thank_you, meeting_status, took_
 TODAY = dt.date(2026, 12, 10)
 
 
-def records(notes: dict[str, str], today: dt.date = TODAY):
+def records(notes: dict[str, str], today: dt.date = TODAY) -> Records:
     parsed = [parse_note(text, path) for path, text in notes.items()]
     links = Resolver.from_entries(e for n in parsed for e in names_of(n.path, n.aliases))
     return build_records(VaultFacts.from_notes(parsed), links, today)
@@ -24,7 +24,9 @@ JANE = "---\ntype: contact\nid: ct-jane\nname: Jane Doe\naliases: [Janey]\n---\n
 BOB = "---\ntype: contact\nid: ct-bob\nname: Bob Smith\n---\n"
 
 
-def meeting(contact: str = "[[Jane Doe]]", day: str = "2026-12-01", body: str = "", **props: str):
+def meeting(
+    contact: str = "[[Jane Doe]]", day: str = "2026-12-01", body: str = "", **props: str
+) -> str:
     extra = "".join(f"{key}: {value}\n" for key, value in props.items())
     return f'---\ntype: meeting\nid: mt-1\ncontact: "{contact}"\ndate: {day}\n{extra}---\n{body}'
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sqlite3
 import threading
@@ -11,6 +12,7 @@ import pytest
 
 from vaulttools.index import Index, fresh_index, schema
 from vaulttools.index import sync as sync_module
+from vaulttools.index.reading import FileRead
 from vaulttools.vault import Vault
 
 from .vaultbuilders import contact, day, make_vault, meeting, touch_later, write
@@ -27,7 +29,7 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     real = sync_module.read_file
 
-    def counting(path: str):
+    def counting(path: str) -> FileRead | None:
         seen.append(path)
         return real(path)
 
@@ -150,7 +152,7 @@ def test_a_file_swapped_for_a_fifo_after_the_scan_is_skipped(
     note = write(vault.root, "swap.md", "text\n")
     real = sync_module.disk_signatures
 
-    def scan_then_swap(root: Path):
+    def scan_then_swap(root: Path) -> set[tuple[str, int, int]]:
         found = real(root)
         note.unlink()
         os.mkfifo(note)
@@ -170,7 +172,7 @@ def test_a_note_vanishing_mid_scan_is_skipped_quietly(
     doomed = write(vault.root, "Contacts/Bob.md", contact("Bob Smith"))
     real = sync_module.disk_signatures
 
-    def scan_then_delete(root: Path):
+    def scan_then_delete(root: Path) -> set[tuple[str, int, int]]:
         found = real(root)
         doomed.unlink()
         return found
@@ -288,9 +290,7 @@ def test_meeting_and_contact_filters(vault: Vault) -> None:
         assert [c.name for c in index.contacts(status="MET")] == ["Bob Smith"]
 
 
-def day_of(text: str):
-    import datetime as dt
-
+def day_of(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
@@ -380,13 +380,15 @@ def test_dataview_fields_and_block_ids_in_a_contact_note(vault: Vault) -> None:
     )
 
 
-def test_a_slow_sync_never_overwrites_a_newer_one(vault: Vault, monkeypatch) -> None:
+def test_a_slow_sync_never_overwrites_a_newer_one(
+    vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Another process indexes a newer version while this one reads: the newer one stays."""
     note = write(vault.root, "Contacts/Jane Doe.md", contact("Jane Doe", role="Analyst"))
     real = sync_module.read_file
     other = Index.open(vault)
 
-    def read_then_race(path: str):
+    def read_then_race(path: str) -> FileRead | None:
         found = real(path)
         if path.endswith("Jane Doe.md") and "Analyst" in found.data.decode():
             note.write_text(contact("Jane Doe", role="Engineer"))
@@ -450,7 +452,7 @@ def test_a_note_that_cannot_be_opened_is_reported_and_retried(
     write(vault.root, "Open.md", "fine\n")
     real = sync_module.read_file
 
-    def refuse(path: str):
+    def refuse(path: str) -> FileRead | None:
         if path.endswith("Locked.md"):
             raise sync_module.Unreadable("could not be read: Permission denied")
         return real(path)

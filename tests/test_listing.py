@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import RunVault
 from .vaultbuilders import contact, day, meeting, write
 
 FOLLOWUP_KEYS = {"id", "text", "due", "time", "done", "cancelled", "note", "contact"}
@@ -33,7 +34,7 @@ def filled(vault: Path) -> Path:
     return vault
 
 
-def test_followups_table_marks_overdue_ones(in_vault, filled: Path) -> None:
+def test_followups_table_marks_overdue_ones(in_vault: RunVault, filled: Path) -> None:
     result = in_vault("followups")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
@@ -52,7 +53,7 @@ def test_followups_table_marks_overdue_ones(in_vault, filled: Path) -> None:
     ]
 
 
-def test_followups_filters_and_json(in_vault, filled: Path) -> None:
+def test_followups_filters_and_json(in_vault: RunVault, filled: Path) -> None:
     overdue = json.loads(in_vault("followups", "--overdue", "--json").stdout)
     assert [f["id"] for f in overdue] == ["fu-late"]
     assert set(overdue[0]) >= FOLLOWUP_KEYS
@@ -65,7 +66,7 @@ def test_followups_filters_and_json(in_vault, filled: Path) -> None:
     assert everything[0]["done"] is True
 
 
-def test_contacts_table_and_json(in_vault, filled: Path) -> None:
+def test_contacts_table_and_json(in_vault: RunVault, filled: Path) -> None:
     result = in_vault("contacts")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
@@ -94,7 +95,7 @@ def test_contacts_table_and_json(in_vault, filled: Path) -> None:
     assert [r["name"] for r in met] == ["Jane Doe"]
 
 
-def test_meetings_table_filters_and_json(in_vault, filled: Path) -> None:
+def test_meetings_table_filters_and_json(in_vault: RunVault, filled: Path) -> None:
     result = in_vault("meetings")
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["Date", "Time", "Min", "With", "Organisation", "Status", "Note"]
@@ -109,7 +110,7 @@ def test_meetings_table_filters_and_json(in_vault, filled: Path) -> None:
     ]
 
 
-def test_bad_usage_is_one_sentence_and_exit_2(in_vault, filled: Path) -> None:
+def test_bad_usage_is_one_sentence_and_exit_2(in_vault: RunVault, filled: Path) -> None:
     result = in_vault("meetings", "--from", day(5), "--to", day(1))
     assert result.exit_code == 2
     assert result.stderr.strip().count("\n") == 0 and "is after" in result.stderr
@@ -119,7 +120,7 @@ def test_bad_usage_is_one_sentence_and_exit_2(in_vault, filled: Path) -> None:
     assert empty.exit_code == 2 and "search for" in empty.stderr
 
 
-def test_search_prints_ranked_hits_with_snippets(in_vault, filled: Path) -> None:
+def test_search_prints_ranked_hits_with_snippets(in_vault: RunVault, filled: Path) -> None:
     result = in_vault("search", "acme")
     assert result.exit_code == 0
     assert result.stdout.splitlines()[0] == "Acme Ltd  (organisation, Organisations/Acme Ltd.md)"
@@ -149,14 +150,14 @@ def test_vault_index_reports_counts_and_unreadable_notes_and_exits_0(
     assert rebuilt.stdout.splitlines()[0].startswith("Indexed 7 notes: read 7, added 7")
 
 
-def test_listings_on_an_empty_vault(in_vault) -> None:
+def test_listings_on_an_empty_vault(in_vault: RunVault) -> None:
     assert in_vault("followups").stdout == "No open follow-ups.\n"
     assert in_vault("contacts").stdout == "No contacts.\n"
     assert in_vault("meetings").stdout == "No meetings.\n"
     assert json.loads(in_vault("followups", "--json").stdout) == []
 
 
-def test_every_command_has_help(run) -> None:
+def test_every_command_has_help(run: RunVault) -> None:
     for command in ("index", "contacts", "meetings", "followups", "search", "check"):
         result = run(command, "--help")
         assert result.exit_code == 0 and len(result.stdout.splitlines()[2]) > 10

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
@@ -159,8 +160,8 @@ def _searchable(note: Note) -> str:
     return "\n".join([*values, _COMMENTS.sub(" ", note.body)])
 
 
-def _iso(day: object) -> str | None:
-    return day.isoformat() if day is not None else None  # type: ignore[attr-defined]
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
 
 
 def _json(items: tuple[str, ...]) -> str | None:

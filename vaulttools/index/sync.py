@@ -223,32 +223,37 @@ def _write(
     except sqlite3.OperationalError as error:
         raise IndexBusyError() from error
     try:
-        caught_up = generation(connection) != plan.generation
-        if caught_up:
-            _catch_up(root, rows, gone)
-        if caught_up or plan.signatures != set():  # an empty index has nothing to replace
-            _delete(connection, [*(row[0] for row in rows.files), *gone])
-        bump_generation(connection)
-        for table, statement in _INSERTS.items():
-            values = getattr(rows, table)
-            if values:
-                connection.executemany(statement, values)
-        before = plan.signatures
-        if caught_up or before is None:  # read under the lock: it matches the rows exactly
-            before = stored_signatures(connection)
-        _keep_signatures(connection, _signatures_after(before, rows, gone))
+        _replace(connection, root, plan, rows, gone)
         connection.execute("COMMIT")
     except BaseException:
         connection.execute("ROLLBACK")
         raise
 
 
+def _replace(
+    connection: sqlite3.Connection, root: Path, plan: Plan, rows: Rows, gone: list[str]
+) -> None:
+    """Inside the write transaction: these notes' rows out, the new ones in."""
+    caught_up = generation(connection) != plan.generation
+    if caught_up:
+        _catch_up(root, rows, gone)
+    if caught_up or plan.signatures != set():  # an empty index has nothing to replace
+        _delete(connection, [*(row[0] for row in rows.files), *gone])
+    for table, statement in _INSERTS.items():
+        values = getattr(rows, table)
+        if values:
+            connection.executemany(statement, values)
+    bump_generation(connection)
+    before = plan.signatures
+    if caught_up or before is None:  # read under the lock, so it matches the rows exactly
+        before = stored_signatures(connection)
+    _keep_signatures(connection, _signatures_after(before, rows, gone))
+
+
 def _signatures_after(
-    before: set[tuple[str, int, int]] | None, rows: Rows, gone: list[str]
-) -> set[tuple[str, int, int]] | None:
-    """What the index holds once these rows replace those notes, when `before` is known."""
-    if before is None:
-        return None
+    before: set[tuple[str, int, int]], rows: Rows, gone: list[str]
+) -> set[tuple[str, int, int]]:
+    """What the index holds once these rows replace those notes."""
     written = {(path, mtime_ns, size) for path, mtime_ns, size, *_ in rows.files}
     touched = {path for path, _, _ in written} | set(gone)
     return {entry for entry in before if entry[0] not in touched} | written
