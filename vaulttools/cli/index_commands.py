@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # records are imported with the index's answers, not at start
 
 # tasks.WIKILINK, without importing the task parser for a listing.
 _WIKILINK = re.compile(r"\[\[([^\[\]\n]+?)\]\]")
+_MATCH = re.compile(r"\*\*(.+?)\*\*")  # how a search snippet marks the matched words
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print one JSON array.")
 
 
@@ -319,7 +320,14 @@ def search_command(state: AppState, text: str, limit: int, as_json: bool) -> Non
         return
     for hit in hits:
         click.echo(f"{click.style(hit.title, bold=True)}  ({hit.kind}, {hit.note})")
-        click.echo(f"    {hit.snippet}")
+        click.echo(f"    {_highlighted(hit.snippet)}")
+
+
+def _highlighted(snippet: str) -> str:
+    """On a terminal the matched words stand out in colour; elsewhere their ** marks stay."""
+    if not sys.stdout.isatty():
+        return snippet
+    return _MATCH.sub(lambda match: click.style(match[1], fg="yellow", bold=True), snippet)
 
 
 @click.command("check")

@@ -138,7 +138,7 @@ def search(connection: sqlite3.Connection, text: str, limit: int) -> list[Search
     query = " ".join('"' + word.replace('"', '""') + '"*' for word in words)
     rows = connection.execute(
         "SELECT path, kind, title, snippet(search, -1, '**', '**', '…', ?) FROM search "
-        "WHERE search MATCH ? ORDER BY bm25(search, 0, 0, 10.0, 1.0), path LIMIT ?",
+        "WHERE search MATCH ? ORDER BY bm25(search, 0, 0, 10.0, 4.0, 1.0), path LIMIT ?",
         (SNIPPET_WORDS, query, limit),
     )
     return [

@@ -25,6 +25,9 @@ def stem_key(stem: str) -> str:
 
 _COMMENTS = re.compile(r"<!--.*?-->|%%.*?%%", re.DOTALL)
 _NOT_SEARCHED = {"id", "type", "created", "aliases"}
+# Line starts that are Markdown syntax, not words: headings, bullets, task boxes, quotes.
+_MARKUP = re.compile(r"^[ \t>]*(?:#{1,6}[ \t]+|(?:[-*+]|\d+[.)])[ \t]+(?:\[.\][ \t]+)?)", re.M)
+_LINK_BRACKETS = re.compile(r"\[\[|\]\]|\*\*")
 
 
 TABLES = (
@@ -77,7 +80,7 @@ class Rows:
         self._add_problems(note)
         if kind is not None:
             self._add_facts(facts_of(note))
-            self.search.append((note.path, kind, note.title, _searchable(note)))
+            self.search.append((note.path, kind, note.title, _details(note), _prose(note.body)))
 
     def without(self, paths: set[str]) -> None:
         """Forget the rows of these notes (every row starts with its note's path)."""
@@ -151,13 +154,19 @@ class Rows:
         self.suggestions.extend((s.path, s.target) for s in facts.suggestions)
 
 
-def _searchable(note: Note) -> str:
-    """A note's words for full-text search: its text property values, then its visible body."""
+def _details(note: Note) -> str:
+    """A note's text property values (role, organisation, objective, ...), for search."""
     values: list[str] = []
     for key, value in note.properties.items():
         if key not in _NOT_SEARCHED:
             values += [str(item) for item in as_list(value) if isinstance(item, str | int)]
-    return "\n".join([*values, _COMMENTS.sub(" ", note.body)])
+    return " · ".join(_LINK_BRACKETS.sub("", value) for value in values)
+
+
+def _prose(body: str) -> str:
+    """The body as words to search and quote: no comments, headings marks, bullets or brackets."""
+    text = _MARKUP.sub("", _COMMENTS.sub(" ", body))
+    return _LINK_BRACKETS.sub("", text)
 
 
 def _iso(day: dt.date | None) -> str | None:

@@ -8,7 +8,7 @@ from pathlib import Path
 from ..errors import VaultError
 
 # Raise whenever a table changes or what is stored for a note is read differently.
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 INDEX_FILE = "index.sqlite"
 
 TABLES = """
@@ -40,7 +40,8 @@ CREATE INDEX tasks_by_path ON tasks (path);
 CREATE TABLE suggestions (path TEXT NOT NULL, target TEXT NOT NULL);
 CREATE INDEX suggestions_by_path ON suggestions (path);
 CREATE VIRTUAL TABLE search USING fts5 (
-    path UNINDEXED, kind UNINDEXED, title, body, tokenize = 'unicode61 remove_diacritics 2'
+    path UNINDEXED, kind UNINDEXED, title, details, body,
+    tokenize = 'unicode61 remove_diacritics 2'
 );
 """
 

@@ -29,7 +29,7 @@ _INSERTS = {
     "organisations": "INSERT INTO organisations VALUES (?, ?, ?)",
     "tasks": "INSERT INTO tasks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "suggestions": "INSERT INTO suggestions VALUES (?, ?)",
-    "search": "INSERT INTO search VALUES (?, ?, ?, ?)",
+    "search": "INSERT INTO search VALUES (?, ?, ?, ?, ?)",
 }
 
 
