@@ -278,3 +278,12 @@ def test_stages_read_text_as_notes_does(value: object) -> None:
     from vaulttools import notes, stages
 
     assert stages.as_text(value) == notes.as_text(value)
+
+
+def test_a_done_meeting_without_a_date_counts_as_met_but_dates_nothing() -> None:
+    text = JANE.replace("aliases: [Janey]", "stay_in_touch: 30")
+    undated = '---\ntype: meeting\ncontact: "[[Jane Doe]]"\nstatus: done\n---\n'
+    found = records({"Contacts/Jane Doe.md": text, "m.md": undated})
+    (jane,) = found.contacts
+    assert (jane.status, jane.last_met) == ("met", None)
+    assert found.followups == []  # no day to count stay_in_touch from

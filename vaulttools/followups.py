@@ -315,7 +315,7 @@ def build_records(
     join = _Joiner(facts, resolver, today, default_duration)
     meetings = sorted((_meeting(join, m) for m in facts.meetings), key=meeting_order)
     history = _meeting_history(join)
-    tasks = [(_task_followup(join, task), _task_person(join, task)) for task in facts.tasks]
+    tasks = [_task_followup(join, task) for task in facts.tasks]
     derived = [pair for person in facts.people for pair in _derived(join, person, history)]
     pairs = tasks + derived
     followups = sorted((followup for followup, _ in pairs), key=followup_order)
@@ -369,14 +369,15 @@ def _meeting(join: _Joiner, meeting: MeetingFacts) -> Meeting:
 
 
 class _History:
-    """Per contact path: the days they were met, and whether a meeting is still to come."""
+    """Per contact path: whether and when they were met, and whether a meeting is to come."""
 
     def __init__(self) -> None:
-        self.met: dict[str, list[dt.date]] = defaultdict(list)
+        self.met: set[str] = set()
+        self.met_on: dict[str, list[dt.date]] = defaultdict(list)  # dated meetings only
         self.scheduled: set[str] = set()
 
     def last_met(self, path: str) -> dt.date | None:
-        return max(self.met[path], default=None) if path in self.met else None
+        return max(self.met_on[path]) if path in self.met_on else None
 
 
 def _meeting_history(join: _Joiner) -> _History:
@@ -384,7 +385,9 @@ def _meeting_history(join: _Joiner) -> _History:
     for meeting in join.facts.meetings:
         for path in join.meeting_people[meeting.path]:
             if took_place(meeting.status, meeting.date, join.today):
-                history.met[path].append(meeting.date or dt.date.min)
+                history.met.add(path)
+                if meeting.date:
+                    history.met_on[path].append(meeting.date)
             elif is_planned(meeting.status, meeting.date, join.today):
                 history.scheduled.add(path)
     return history
@@ -409,9 +412,10 @@ def _task_contact_name(join: _Joiner, task: TaskFacts, person: str | None) -> st
     return meeting.contacts[0] if meeting and meeting.contacts else None
 
 
-def _task_followup(join: _Joiner, task: TaskFacts) -> FollowUp:
+def _task_followup(join: _Joiner, task: TaskFacts) -> tuple[FollowUp, str | None]:
+    """The follow-up a task is, and the path of the contact it concerns."""
     person = _task_person(join, task)
-    return FollowUp(
+    followup = FollowUp(
         id=task.id,
         text=task.text,
         due=task.due,
@@ -425,6 +429,7 @@ def _task_followup(join: _Joiner, task: TaskFacts) -> FollowUp:
         done_on=task.done_on,
         contact_note=person,
     )
+    return followup, person
 
 
 def _derived(
@@ -435,8 +440,7 @@ def _derived(
     A set `next_contact` is the user's own next date, so it replaces the stay-in-touch
     reminder until a meeting on or after that date has taken place.
     """
-    last_met = history.last_met(person.path)
-    met = last_met if last_met and last_met != dt.date.min else None
+    met = history.last_met(person.path)
     waiting = person.next_contact is not None and not (met and met >= person.next_contact)
     if person.next_contact:
         text = f"Get in touch with {person.name}"
@@ -473,11 +477,10 @@ def _contact(
     theirs: Sequence[FollowUp],
 ) -> Contact:
     thanked = any(f.done and f.source == "task" and is_thank_you(f.text) for f in theirs)
-    last_met = history.last_met(person.path)
     stage = contact_stage(
         person.status,
         scheduled=person.path in history.scheduled,
-        met=last_met is not None,
+        met=person.path in history.met,
         thanked=thanked,
     )
     open_dates = [f.due for f in theirs if f.due and not (f.done or f.cancelled)]
@@ -488,7 +491,7 @@ def _contact(
         organisation=join.organisation_name(person.organisation, person.path),
         role=person.role,
         status=stage,
-        last_met=last_met if last_met != dt.date.min else None,
+        last_met=history.last_met(person.path),
         next_followup=min(open_dates, default=None),
         email=person.email,
         referred_by=join.person_name(person.referred_by, person.path),
