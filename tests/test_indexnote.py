@@ -36,9 +36,18 @@ def test_splice_appends_to_a_note_without_markers_and_keeps_crlf_and_bom() -> No
     assert "\n" not in text.replace("\r\n", "")
 
 
+def test_splice_keeps_the_users_text_byte_for_byte() -> None:
+    before = "Mixed\r\nline\nendings  \n\n\n"
+    after = "\nAfter, no final newline"
+    existing = f"{before}{START}\nold\n{END}{after}"
+    text = splice(existing, "new", "x")
+    assert text.startswith(before) and text.endswith(END + after)
+    assert "\r\nnew\r\n" in text  # the section takes the note's CRLF
+
+
 def test_splice_refuses_markers_out_of_order() -> None:
-    with pytest.raises(VaultError, match="markers"):
-        splice(f"{END}\n{START}\n", "x", "x")
+    with pytest.raises(VaultError, match=r"Index\.md has its markers out of order"):
+        splice(f"{END}\n{START}\n", "x", "x", where="Index.md")
     with pytest.raises(VaultError, match="markers"):
         splice(f"{START}\nno end\n", "x", "x")
 

@@ -22,30 +22,33 @@ RECENT_MEETINGS = 10
 _NOTICE = "<!-- Written by `vault index`: edit your notes, not this section; it is rewritten. -->"
 
 
-def splice(existing: str | None, section: str, title: str) -> str:
+def splice(existing: str | None, section: str, title: str, where: str = "The index note") -> str:
     """`existing` with the text between the markers replaced by `section`.
 
     A new note gets a heading; a note without markers gets the section added at its end.
-    Line endings and a byte order mark follow the existing text.
+    The text outside the markers is kept exactly; the section uses the note's line endings.
     """
     block = f"{START}\n{_NOTICE}\n\n{section.strip()}\n\n{END}"
     if existing is None:
         return f"# {title}\n\n{block}\n"
-    bom = "\ufeff" if existing.startswith("\ufeff") else ""
-    text = existing.removeprefix("\ufeff")
-    newline = "\r\n" if "\r\n" in text else "\n"
-    text = text.replace("\r\n", "\n")
-    start, end = text.find(START), text.find(END)
+    newline = "\r\n" if "\r\n" in existing else "\n"
+    block = block.replace("\n", newline)
+    start, end = existing.find(START), existing.find(END)
     if start == -1 and end == -1:
-        joined = f"{text.rstrip()}\n\n{block}\n" if text.strip() else f"{block}\n"
-    elif start == -1 or end < start or text.count(START) > 1 or text.count(END) > 1:
+        return _appended(existing, block, newline)
+    if start == -1 or end < start or existing.count(START) > 1 or existing.count(END) > 1:
         raise VaultError(
-            "The index note's markers are out of order or repeated; "
+            f"{where} has its markers out of order or repeated; "
             f"keep one {START} line followed by one {END} line."
         )
-    else:
-        joined = text[:start] + block + text[end + len(END) :]
-    return bom + joined.replace("\n", newline)
+    return existing[:start] + block + existing[end + len(END) :]
+
+
+def _appended(existing: str, block: str, newline: str) -> str:
+    if not existing.strip("\ufeff \t\r\n"):
+        return existing + block + newline
+    separator = newline if existing.endswith("\n") else newline * 2
+    return existing + separator + block + newline
 
 
 def render_section(records: Records, today: dt.date) -> str:

@@ -251,7 +251,7 @@ def _render_index_note(index: Index, path: Path, relative: str, today: dt.date) 
     from ..vault import write_if_changed
 
     section = render_section(index.records(today), today)
-    text = splice(_read_text(path), section, stem_of(relative))
+    text = splice(_read_text(path), section, stem_of(relative), where=relative)
     return write_if_changed(path, text.encode("utf-8"))
 
 
