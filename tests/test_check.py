@@ -73,11 +73,11 @@ def test_across_notes_links_to_nothing_duplicates_and_repeated_ids() -> None:
     links = Resolver.from_entries(e for n in notes for e in names_of(n.path, n.aliases))
     found = [str(p) for p in vault_problems(facts.people, facts.meetings, facts.tasks, links)]
     assert found == [
-        "Contacts/Janet.md: is about 'Janet', who also has the note Contacts/Jane Doe.md",
+        "Contacts/Janet.md: may be the same person as Contacts/Jane Doe.md: both go by 'Jane Doe'",
         "M/1.md: links its contact to [[Nobody]], which is no note",
         "M/2.md: has a follow-up on line 8 with the id fu-1, already used on M/1.md line 8",
         "M/2.md: links its contact to Orgs/Acme.md, which is not a contact",
-        "Old/Jane.md: is about 'jane doe', who also has the note Contacts/Jane Doe.md",
+        "Old/Jane.md: may be the same person as Contacts/Jane Doe.md: both go by 'jane doe'",
     ]
 
 

@@ -113,19 +113,18 @@ def _meeting_link_problems(
 
 
 def _duplicate_people(people: Sequence[PersonFacts]) -> Iterator[Problem]:
-    """Two contact notes for one person: same name, or one's name is the other's alias."""
-    by_key: dict[str, list[PersonFacts]] = defaultdict(list)
+    """Two contact notes for one person: the same name, or one's name is the other's alias."""
+    by_key: dict[str, dict[str, tuple[PersonFacts, str]]] = defaultdict(dict)
     for person in people:
-        for label in {name_key(person.name), *(name_key(alias) for alias in person.aliases)}:
-            by_key[label].append(person)
+        for label in (person.name, *person.aliases):
+            by_key[name_key(label)].setdefault(person.path, (person, label))
     reported: set[tuple[str, str]] = set()
     for group in by_key.values():
-        group = sorted(group, key=lambda person: person.path)
-        for other in group[1:]:
-            pair = (group[0].path, other.path)
-            if other.path != group[0].path and pair not in reported:
-                reported.add(pair)
-                message = f"is about {other.name!r}, who also has the note {group[0].path}"
+        first, *others = sorted(group.values(), key=lambda entry: entry[0].path)
+        for other, label in others:
+            if (first[0].path, other.path) not in reported:
+                reported.add((first[0].path, other.path))
+                message = f"may be the same person as {first[0].path}: both go by {label!r}"
                 yield Problem(other.path, message)
 
 
