@@ -5,10 +5,12 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from .. import __version__
 from ..errors import VaultError
 
-# Raise whenever a table changes or what is stored for a note is read differently.
-SCHEMA_VERSION = "6"
+# Raise whenever a table changes or what is stored for a note is read differently. The
+# package's version is part of it too, so that a new release reads every note again.
+SCHEMA_VERSION = f"6/{__version__}"
 INDEX_FILE = "index.sqlite"
 
 TABLES = """
