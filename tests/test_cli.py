@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
@@ -48,3 +49,25 @@ def test_an_unknown_command_is_a_usage_error(run: RunVault) -> None:
     result = run("frobnicate")
     assert result.exit_code == 2
     assert "No such command" in result.output
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path: Path, run: RunVault) -> None:
+    root = tmp_path / "v"
+    run("init", root)
+    tasks = "".join(f"- [ ] Call about topic {n} 📅 2026-12-01\n" for n in range(200))
+    for number in range(20):  # some 4,000 lines: more than a pipe holds
+        (root / "Contacts" / f"P{number}.md").write_text(
+            f"---\ntype: contact\n---\n{tasks}", encoding="utf-8"
+        )
+    listing = subprocess.Popen(
+        [sys.executable, "-m", "vaulttools", "--vault", str(root), "followups"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert listing.stdout is not None and listing.stderr is not None
+    listing.stdout.readline()
+    listing.stdout.close()  # what `| head -1` does
+    stderr = listing.stderr.read().decode()
+    listing.wait(timeout=30)
+    assert stderr == ""
+    assert listing.returncode == 141
