@@ -49,6 +49,18 @@ def test_a_name_that_is_not_text_and_a_contact_status_out_of_the_list() -> None:
     ]
 
 
+def test_a_task_date_that_is_no_date() -> None:
+    text = (
+        "---\ntype: contact\nname: Jane\n---\n# Jane\n"
+        "- [ ] Call 📅 2026-02-30\n- [ ] Write [due:: 2026-13-01]\n- [ ] Fine 📅 2026-02-28\n"
+        "Not a task 📅 2026-02-31\n"
+    )
+    assert problems_of(text) == [
+        "has a task on line 6 with 2026-02-30, which is not a date",
+        "has a task on line 7 with 2026-13-01, which is not a date",
+    ]
+
+
 def test_a_meeting_without_a_contact() -> None:
     assert problems_of("---\ntype: meeting\ndate: 2026-12-01\n---\n") == [
         "is a meeting with no 'contact'"

@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -16,6 +18,7 @@ from .links import Resolver
 from .names import name_key
 from .notes import Note, as_date, as_int, as_text, as_time
 from .stages import CONTACT_STATUSES, MEETING_STATUSES, meeting_status
+from .tasks import TASK_LINE
 
 _DATE_PROPERTIES = {
     "contact": ("next_contact", "created"),
@@ -23,6 +26,10 @@ _DATE_PROPERTIES = {
     "organisation": ("created",),
 }
 _NAME_PROPERTIES = ("name",)
+# Dates as tasks write them: after a Tasks emoji, or in a Dataview field such as [due:: …].
+_TASK_DATES = re.compile(
+    r"(?:[📅📆🗓⏳⌛🛫➕✅❌⏰]\ufe0f?[ \t]*|[\[(][A-Za-z][\w -]*?::[ \t]*)(\d{4}-\d{2}-\d{2})"
+)
 
 
 @dataclass(frozen=True)
@@ -39,7 +46,22 @@ def note_problems(note: Note) -> list[str]:
     found = list(note.problems)
     if note.kind:
         found += _property_problems(note.kind, note.properties)
+    if note.kind in ("contact", "meeting"):
+        found += _task_date_problems(note)
     return found
+
+
+def _task_date_problems(note: Note) -> Iterator[str]:
+    """Task dates that are no dates (2026-02-30): the follow-up would silently lose its day."""
+    for offset, line in enumerate(note.body.split("\n")):
+        if "[" not in line or not TASK_LINE.match(line):
+            continue
+        for written in _TASK_DATES.findall(line):
+            try:
+                dt.date.fromisoformat(written)
+            except ValueError:
+                number = note.body_line + offset + 1
+                yield f"has a task on line {number} with {written}, which is not a date"
 
 
 def _property_problems(kind: str, props: Mapping[str, Any]) -> Iterator[str]:
