@@ -53,15 +53,15 @@ def note_problems(note: Note) -> list[str]:
 
 def _task_date_problems(note: Note) -> Iterator[str]:
     """Task dates that are no dates (2026-02-30): the follow-up would silently lose its day."""
-    for offset, line in enumerate(note.body.split("\n")):
-        if "[" not in line or not TASK_LINE.match(line):
-            continue
-        for written in _TASK_DATES.findall(line):
-            try:
-                dt.date.fromisoformat(written)
-            except ValueError:
-                number = note.body_line + offset + 1
-                yield f"has a task on line {number} with {written}, which is not a date"
+    for written in _TASK_DATES.finditer(note.body):
+        try:
+            dt.date.fromisoformat(written[1])
+        except ValueError:
+            start = note.body.rfind("\n", 0, written.start()) + 1
+            end = note.body.find("\n", written.end())
+            if TASK_LINE.match(note.body[start : end if end != -1 else None]):
+                number = note.body_line + note.body.count("\n", 0, start) + 1
+                yield f"has a task on line {number} with {written[1]}, which is not a date"
 
 
 def _property_problems(kind: str, props: Mapping[str, Any]) -> Iterator[str]:

@@ -198,6 +198,8 @@ def suggestions_in(note: Note) -> Iterator[Suggestion]:
     """Links under a heading such as "Names they suggested", up to the next heading."""
     from .tasks import WIKILINK, link_target
 
+    if not _SUGGESTION_HEADING.search(note.body):
+        return  # no heading that could start such a section: nothing to look through
     section_level: int | None = None
     for line in _HIDDEN.sub("", note.body).split("\n"):
         heading = _HEADING.match(line)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
+import marshal
 import re
 import sqlite3
 from collections.abc import Sequence
@@ -71,14 +71,15 @@ def _person(row: Sequence) -> PersonFacts:
         referred_by,
         days,
         _date(next_),
-        _tuple(aliases),
+        unpacked(aliases),
     )
 
 
 def _meeting(row: Sequence) -> MeetingFacts:
     path, id_, contacts, date, time, duration, status, location, mode, objective = row
+    people = unpacked(contacts)
     return MeetingFacts(
-        path, id_, _tuple(contacts), _date(date), time, duration, status, location, mode, objective
+        path, id_, people, _date(date), time, duration, status, location, mode, objective
     )
 
 
@@ -93,7 +94,7 @@ def _task(row: Sequence) -> TaskFacts:
         _date(due),
         time,
         _date(done_on),  # type: ignore[arg-type]
-        _tuple(links),
+        unpacked(links),
     )
 
 
@@ -101,8 +102,9 @@ def _date(text: str | None) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
-def _tuple(text: str | None) -> tuple[str, ...]:
-    return tuple(json.loads(text)) if text else ()
+def unpacked(data: bytes | None) -> tuple[str, ...]:
+    """A list of names as `rows` packed it."""
+    return marshal.loads(data) if data else ()
 
 
 def resolver(connection: sqlite3.Connection) -> Resolver:

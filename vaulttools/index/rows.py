@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
+import marshal
 import re
 from dataclasses import dataclass, field
 
@@ -115,7 +115,7 @@ class Rows:
                     p.referred_by,
                     p.stay_in_touch,
                     _iso(p.next_contact),
-                    _json(p.aliases),
+                    _packed(p.aliases),
                 )
             )
         if facts.meeting:
@@ -124,7 +124,7 @@ class Rows:
                 (
                     m.path,
                     m.id,
-                    _json(m.contacts),
+                    _packed(m.contacts),
                     _iso(m.date),
                     m.time,
                     m.duration,
@@ -148,7 +148,7 @@ class Rows:
                     _iso(t.due),
                     t.time,
                     _iso(t.done_on),
-                    _json(t.links),
+                    _packed(t.links),
                 )
             )
         self.suggestions.extend((s.path, s.target) for s in facts.suggestions)
@@ -173,5 +173,6 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day is not None else None
 
 
-def _json(items: tuple[str, ...]) -> str | None:
-    return json.dumps(list(items), ensure_ascii=False) if items else None
+def _packed(items: tuple[str, ...]) -> bytes | None:
+    """A short list of names in one column (read back by `queries.unpacked`)."""
+    return marshal.dumps(items) if items else None

@@ -10,7 +10,7 @@ from ..errors import VaultError
 
 # Raise whenever a table changes or what is stored for a note is read differently. The
 # package's version is part of it too, so that a new release reads every note again.
-SCHEMA_VERSION = f"7/{__version__}"
+SCHEMA_VERSION = f"8/{__version__}"
 INDEX_FILE = "index.sqlite"
 
 TABLES = """
@@ -27,16 +27,16 @@ CREATE TABLE problems (path TEXT NOT NULL, message TEXT NOT NULL, unreadable INT
 CREATE INDEX problems_by_path ON problems (path);
 CREATE TABLE people (
     path TEXT PRIMARY KEY, id TEXT, name TEXT, organisation TEXT, role TEXT, email TEXT,
-    status TEXT, referred_by TEXT, stay_in_touch INTEGER, next_contact TEXT, aliases TEXT
+    status TEXT, referred_by TEXT, stay_in_touch INTEGER, next_contact TEXT, aliases BLOB
 );
 CREATE TABLE meetings (
-    path TEXT PRIMARY KEY, id TEXT, contacts TEXT, date TEXT, time TEXT, duration INTEGER,
+    path TEXT PRIMARY KEY, id TEXT, contacts BLOB, date TEXT, time TEXT, duration INTEGER,
     status TEXT, location TEXT, mode TEXT, objective TEXT
 );
 CREATE TABLE organisations (path TEXT PRIMARY KEY, id TEXT, name TEXT);
 CREATE TABLE tasks (
     path TEXT NOT NULL, line INTEGER NOT NULL, id TEXT, status TEXT, text TEXT, due TEXT,
-    time TEXT, done_on TEXT, links TEXT
+    time TEXT, done_on TEXT, links BLOB
 );
 CREATE INDEX tasks_by_path ON tasks (path);
 CREATE TABLE suggestions (path TEXT NOT NULL, target TEXT NOT NULL);
