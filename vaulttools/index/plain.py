@@ -27,25 +27,24 @@ from ..notes import (
 
 _KEY = re.compile(r"([A-Za-z_][\w -]*?):(?:[ ]+(.*?))?[ \t]*$")
 _ITEM = re.compile(r"( *)-(?:[ ]+(.*?))?[ \t]*$")
+# Characters YAML refuses anywhere in a stream, and those it takes as line breaks (\x85,
+# \u2028, \u2029): what the YAML spec leaves out of its printable set, and those. No
+# character class below lets one through.
+_BAD = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff"
 # A plain scalar that YAML reads as itself: no indicator first, no ": " or " #" inside.
-_PLAIN = r"(?![-?:,\[\]{}#&*!|>'\"%@`=<\s])(?:[^:#\t\[\]{}\r\n]|:(?=\S)|(?<=\S)#)*(?<!:)"
-_FLOW_ITEM = r"(?![-?:,\[\]{}#&*!|>'\"%@`=<\s])[^:#\t\[\]{},\"'\r\n]*?"
-_QUOTED = r"\"[^\"\\\r\n]*\"|'[^'\r\n]*'"
+_PLAIN = rf"(?![-?:,\[\]{{}}#&*!|>'\"%@`=<\s])(?:[^:#\t\[\]{{}}\r\n{_BAD}]|:(?=\S)|(?<=\S)#)*(?<!:)"
+_FLOW_ITEM = rf"(?![-?:,\[\]{{}}#&*!|>'\"%@`=<\s])[^:#\t\[\]{{}},\"'\r\n{_BAD}]*?"
+_QUOTED = rf"\"[^\"\\\r\n{_BAD}]*\"|'[^'\r\n{_BAD}]*'"
 _FLOW_ITEMS = re.compile(rf"[ ]*({_QUOTED}|{_FLOW_ITEM[:-2]}+?(?<! ))[ ]*(?:,|$)")
 # Whole front matter made of simple lines, in one pass of the regular expression engine.
 _END = r"[ ]*\r?\n"  # spaces only: YAML refuses a tab in some places
-_SKIP = rf"(?:[ ]*(?:\#[^\r\n]*)?{_END})"  # a blank or comment line
+_SKIP = rf"(?:[ ]*(?:\#[^\r\n{_BAD}]*)?{_END})"  # a blank or comment line
 _SIMPLE_KEY = r"[A-Za-z_](?:[\w -]*[\w-])?"
 _FLOW = rf"\[[ ]*(?:(?:{_QUOTED}|{_FLOW_ITEM})(?:[ ]*,[ ]*(?:{_QUOTED}|{_FLOW_ITEM}))*)?[ ]*\]"
 _ENTRY = rf"-(?:[ ]+(?:{_QUOTED}|{_PLAIN}))?{_END}"
 _BLOCK = rf"{_END}{_SKIP}*(?:(?P<indent>[ ]*){_ENTRY}(?:(?P=indent){_ENTRY}|{_SKIP})*)?"
 _SIMPLE = re.compile(
     rf"(?:{_SKIP}|{_SIMPLE_KEY}:(?:[ ]+(?:{_FLOW}|{_QUOTED}|{_PLAIN}){_END}|{_BLOCK}))*"
-)
-# Characters YAML refuses anywhere in a stream, and those it takes as line breaks (\x85,
-# \u2028, \u2029): what the YAML spec leaves out of its printable set, and those.
-_NOT_PRINTABLE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]"
 )
 _OPENING = re.compile(r"---[^\S\n]*\n")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[^\S\n]*$", re.MULTILINE)
@@ -127,9 +126,9 @@ def front_matter(text: str) -> tuple[bool, str | None]:
 
 def is_simple(raw: str) -> bool:
     """Front matter made only of lines this module reads exactly as PyYAML does."""
-    if len(raw) > MAX_FRONT_MATTER_BYTES or _NOT_PRINTABLE.search(raw):
+    if len(raw) > MAX_FRONT_MATTER_BYTES:
         return False
-    if raw.count("\r") != raw.count("\r\n"):
+    if "\r" in raw and raw.count("\r") != raw.count("\r\n"):
         return False  # a lone carriage return is a line break to YAML
     return _SIMPLE.fullmatch(raw) is not None
 
