@@ -26,6 +26,7 @@ _DATE_PROPERTIES = {
     "organisation": ("created",),
 }
 _NAME_PROPERTIES = ("name",)
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Dates as tasks write them: after a Tasks emoji, or in a Dataview field such as [due:: …].
 _TASK_DATES = re.compile(
     r"(?:[📅📆🗓⏳⌛🛫➕✅❌⏰]\ufe0f?[ \t]*|[\[(][A-Za-z][\w -]*?::[ \t]*)(\d{4}-\d{2}-\d{2})"
@@ -53,15 +54,29 @@ def note_problems(note: Note) -> list[str]:
 
 def _task_date_problems(note: Note) -> Iterator[str]:
     """Task dates that are no dates (2026-02-30): the follow-up would silently lose its day."""
-    for written in _TASK_DATES.finditer(note.body):
-        try:
-            dt.date.fromisoformat(written[1])
-        except ValueError:
-            start = note.body.rfind("\n", 0, written.start()) + 1
-            end = note.body.find("\n", written.end())
-            if TASK_LINE.match(note.body[start : end if end != -1 else None]):
-                number = note.body_line + note.body.count("\n", 0, start) + 1
-                yield f"has a task on line {number} with {written[1]}, which is not a date"
+    body, seen = note.body, set()
+    for found in _ISO_DATE.finditer(body):  # quick: most dates are fine, then nothing to do
+        if _is_date(found[0]):
+            continue
+        start = body.rfind("\n", 0, found.start()) + 1
+        if start in seen:
+            continue
+        seen.add(start)
+        end = body.find("\n", found.end())
+        line = body[start : end if end != -1 else None]
+        if TASK_LINE.match(line):
+            number = note.body_line + body.count("\n", 0, start) + 1
+            for written in _TASK_DATES.findall(line):
+                if not _is_date(written):
+                    yield f"has a task on line {number} with {written}, which is not a date"
+
+
+def _is_date(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _property_problems(kind: str, props: Mapping[str, Any]) -> Iterator[str]:

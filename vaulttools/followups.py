@@ -198,19 +198,16 @@ def suggestions_in(note: Note) -> Iterator[Suggestion]:
     """Links under a heading such as "Names they suggested", up to the next heading."""
     from .tasks import WIKILINK, link_target
 
-    if not _SUGGESTION_HEADING.search(note.body):
-        return  # no heading that could start such a section: nothing to look through
     section_level: int | None = None
     for line in _HIDDEN.sub("", note.body).split("\n"):
-        heading = _HEADING.match(line)
+        heading = _HEADING.match(line) if line.startswith("#") else None
         if heading:
             level = len(heading[1])
             if section_level is not None and level <= section_level:
                 section_level = None
             if section_level is None and _SUGGESTION_HEADING.search(heading[2]):
                 section_level = level
-            continue
-        if section_level is not None:
+        elif section_level is not None and "[[" in line:
             for raw in WIKILINK.findall(line):
                 target = link_target(raw)
                 if target:
