@@ -466,3 +466,50 @@ def test_a_note_that_cannot_be_opened_is_reported_and_retried(
         again = index.sync()  # tried again, though the file did not change
         assert (again.read, again.changed, again.unreadable) == (1, 1, [])
         assert index.unreadable() == []
+
+
+def test_stored_facts_read_back_as_the_notes_give_them(vault: Vault) -> None:
+    """Every fact survives the trip through SQLite: what the listings join is what notes say."""
+    from vaulttools.followups import VaultFacts
+    from vaulttools.index.queries import load_facts
+    from vaulttools.notes import parse_note
+
+    write(vault.root, "Orgs/Acme.md", "---\ntype: organisation\nid: org-1\nname: Acme Ltd\n---\n")
+    person = contact(
+        "Jane Doe",
+        id="ct-1",
+        aliases="[Janey, J D]",
+        organisation='"[[Acme]]"',
+        role="Analyst",
+        email="jane@example.org",
+        status="met",
+        referred_by='"[[Bob]]"',
+        stay_in_touch=30,
+        next_contact="2026-12-24",
+    )
+    write(
+        vault.root,
+        "Contacts/Jane Doe.md",
+        person + "- [x] Call [[Bob]] 📅 2026-12-01 ✅ 2026-12-02\n",
+    )
+    body = "## Names they suggested\n- [[Carol]]\n\n- [ ] Thank ⏰ 2026-12-03 10:15 ^fu-9\n"
+    write(
+        vault.root,
+        "Meetings/m.md",
+        meeting(
+            "[[Jane Doe]]", "2026-12-02", body, contacts='["[[Bob]]"]', time="'10:30'",
+            duration=45, status="done", location="Café", mode="video", objective="Learn",
+        ),
+    )  # fmt: skip
+    notes = [
+        parse_note(path.read_text(encoding="utf-8"), path.relative_to(vault.root).as_posix())
+        for path in sorted(vault.root.rglob("*.md"))
+    ]
+    with fresh_index(vault) as index:
+        stored = load_facts(index._connection)
+    expected = VaultFacts.from_notes(notes)
+    assert stored.people == expected.people and stored.people
+    assert stored.meetings == expected.meetings and stored.meetings
+    assert stored.organisations == expected.organisations and stored.organisations
+    assert sorted(stored.tasks) == sorted(expected.tasks) and len(stored.tasks) == 2
+    assert stored.suggestions == expected.suggestions and stored.suggestions

@@ -10,8 +10,7 @@ of the cost. Anything else goes to the full parser in `notes`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
@@ -69,8 +68,7 @@ _BUILDERS = {
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
-@dataclass(frozen=True)
-class PlainNote:
+class PlainNote(NamedTuple):
     """What the index keeps of an ordinary note."""
 
     id: str  # its `id` property when that is text, else its path

@@ -14,6 +14,7 @@ from ..names import name_key
 from ..notes import Note, as_list, decode, parse_note
 from .plain import PlainNote, read_quickly
 from .reading import RETRY, FileRead
+from .schema import NOTE_TABLES
 
 
 def stem_key(stem: str) -> str:
@@ -28,12 +29,6 @@ _NOT_SEARCHED = {"id", "type", "created", "aliases"}
 # Line starts that are Markdown syntax, not words: headings, bullets, task boxes, quotes.
 _MARKUP = re.compile(r"^[ \t>]*(?:#{1,6}[ \t]+|(?:[-*+]|\d+[.)])[ \t]+(?:\[.\][ \t]+)?)", re.M)
 _LINK_BRACKETS = re.compile(r"\[\[|\]\]|\*\*")
-
-
-TABLES = (
-    "files", "aliases", "problems", "people", "meetings", "organisations", "tasks",
-    "suggestions", "search",
-)  # fmt: skip
 
 
 @dataclass
@@ -84,7 +79,7 @@ class Rows:
 
     def without(self, paths: set[str]) -> None:
         """Forget the rows of these notes (every row starts with its note's path)."""
-        for table in TABLES:
+        for table in NOTE_TABLES:
             setattr(self, table, [row for row in getattr(self, table) if row[0] not in paths])
         self.unreadable = [row for row in self.unreadable if row[0] not in paths]
 
@@ -101,57 +96,21 @@ class Rows:
         self.unreadable.extend((note.path, message) for message in note.problems)
 
     def _add_facts(self, facts: NoteFacts) -> None:
+        # Each table's columns are its facts' fields in order; dates and lists are packed.
         if facts.person:
-            p = facts.person
-            self.people.append(
-                (
-                    p.path,
-                    p.id,
-                    p.name,
-                    p.organisation,
-                    p.role,
-                    p.email,
-                    p.status,
-                    p.referred_by,
-                    p.stay_in_touch,
-                    _iso(p.next_contact),
-                    _packed(p.aliases),
-                )
-            )
+            person = facts.person
+            self.people.append((*person[:9], _iso(person.next_contact), _packed(person.aliases)))
         if facts.meeting:
-            m = facts.meeting
-            self.meetings.append(
-                (
-                    m.path,
-                    m.id,
-                    _packed(m.contacts),
-                    _iso(m.date),
-                    m.time,
-                    m.duration,
-                    m.status,
-                    m.location,
-                    m.mode,
-                    m.objective,
-                )
-            )
+            meeting = facts.meeting
+            packed = (_packed(meeting.contacts), _iso(meeting.date))
+            self.meetings.append((meeting.path, meeting.id, *packed, *meeting[4:]))
         if facts.organisation:
-            o = facts.organisation
-            self.organisations.append((o.path, o.id, o.name))
-        for t in facts.tasks:
-            self.tasks.append(
-                (
-                    t.path,
-                    t.line,
-                    t.id,
-                    t.status,
-                    t.text,
-                    _iso(t.due),
-                    t.time,
-                    _iso(t.done_on),
-                    _packed(t.links),
-                )
-            )
-        self.suggestions.extend((s.path, s.target) for s in facts.suggestions)
+            self.organisations.append(tuple(facts.organisation))
+        self.tasks.extend(
+            (*task[:5], _iso(task.due), task.time, _iso(task.done_on), _packed(task.links))
+            for task in facts.tasks
+        )
+        self.suggestions.extend(tuple(suggestion) for suggestion in facts.suggestions)
 
 
 def _details(note: Note) -> str:
