@@ -53,49 +53,28 @@ def load_facts(connection: sqlite3.Connection) -> VaultFacts:
         tasks=[_task(row) for row in connection.execute("SELECT * FROM tasks ORDER BY path, line")],
         suggestions=[
             Suggestion(*row)
-            for row in connection.execute("SELECT path, target FROM suggestions ORDER BY rowid")
+            for row in connection.execute(
+                "SELECT path, target FROM suggestions ORDER BY path, rowid"
+            )
         ],
     )
 
 
+# Each table's columns are its facts' fields in order (see rows.Rows._add_facts).
+
+
 def _person(row: Sequence) -> PersonFacts:
-    path, id_, name, organisation, role, email, status, referred_by, days, next_, aliases = row
-    return PersonFacts(
-        path,
-        id_,
-        name,
-        organisation,
-        role,
-        email,
-        status,
-        referred_by,
-        days,
-        _date(next_),
-        unpacked(aliases),
-    )
+    return PersonFacts(*row[:9], _date(row[9]), unpacked(row[10]))
 
 
 def _meeting(row: Sequence) -> MeetingFacts:
-    path, id_, contacts, date, time, duration, status, location, mode, objective = row
-    people = unpacked(contacts)
-    return MeetingFacts(
-        path, id_, people, _date(date), time, duration, status, location, mode, objective
-    )
+    return MeetingFacts(row[0], row[1], unpacked(row[2]), _date(row[3]), *row[4:])
 
 
 def _task(row: Sequence) -> TaskFacts:
-    path, line, id_, status, text, due, time, done_on, links = row
-    return TaskFacts(
-        path,
-        line,
-        id_,
-        status,
-        text,
-        _date(due),
-        time,
-        _date(done_on),  # type: ignore[arg-type]
-        unpacked(links),
-    )
+    due = _date(row[5])
+    assert due is not None  # only tasks with a date are stored
+    return TaskFacts(*row[:5], due, row[6], _date(row[7]), unpacked(row[8]))
 
 
 def _date(text: str | None) -> dt.date | None:
