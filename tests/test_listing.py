@@ -155,6 +155,8 @@ def test_listings_on_an_empty_vault(in_vault: RunVault) -> None:
     assert in_vault("contacts").stdout == "No contacts.\n"
     assert in_vault("meetings").stdout == "No meetings.\n"
     assert json.loads(in_vault("followups", "--json").stdout) == []
+    assert in_vault("followups", "--overdue").stdout == "Nothing overdue.\n"
+    assert in_vault("followups", "--within", "7").stdout == "Nothing due within 7 days.\n"
 
 
 def test_every_command_has_help(run: RunVault) -> None:

@@ -163,9 +163,17 @@ def followups_command(
     if as_json:
         print_json(found)
     elif not found:
-        click.echo("No follow-ups." if show_all else "No open follow-ups.")
+        click.echo(_nothing_due(overdue, days, show_all))
     else:
         _followup_table(found, today)
+
+
+def _nothing_due(overdue: bool, days: int | None, show_all: bool) -> str:
+    if days is not None:
+        return f"Nothing due within {_plural(days, 'day')}."
+    if overdue:
+        return "Nothing overdue."
+    return "No follow-ups." if show_all else "No open follow-ups."
 
 
 def _wanted(followup: FollowUp, today: dt.date, overdue: bool, days: int | None) -> bool:
