@@ -6,7 +6,7 @@ import marshal
 import os
 import sqlite3
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, NamedTuple
@@ -185,12 +185,20 @@ def apply(connection: sqlite3.Connection, root: Path, plan: Plan) -> SyncReport:
     """Read what the plan says, then replace those notes' rows in one transaction."""
     if not plan.read and not plan.remove:
         return SyncReport()
-    from .rows import Rows  # the parser and YAML, only when there is reading to do
+    from . import workers  # the parser and YAML, only when there is reading to do
+    from .rows import Rows
 
-    rows, report = Rows(), SyncReport()
-    gone = list(plan.remove)
-    for path in plan.read:
-        report.read += _read_into(rows, root, path, gone)
+    report = SyncReport()
+
+    def read_all(rows: Rows, paths: Sequence[str], gone: list[str]) -> int:
+        return sum(_read_into(rows, root, path, gone) for path in paths)
+
+    if workers.can_split(len(plan.read)):
+        rows, gone, report.read = workers.read_split(plan.read, read_all)
+    else:
+        rows, gone = Rows(), []
+        report.read = read_all(rows, plan.read, gone)
+    gone += plan.remove
     written = {row[0] for row in rows.files}
     report.added = len(written - plan.stored)
     report.changed = len(written & plan.stored)
