@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -11,6 +10,19 @@ from typing import Any
 import yaml
 
 from .tasks import WIKILINK, Task, link_target, parse_task
+from .values import as_date, as_int, as_link, as_list, as_text, as_time
+
+__all__ = [
+    "Note",
+    "as_date",
+    "as_int",
+    "as_link",
+    "as_list",
+    "as_text",
+    "as_time",
+    "decode",
+    "parse_note",
+]
 
 try:  # PyYAML's C loader is many times faster; fall back where it was not compiled.
     from yaml import CSafeLoader as _BaseLoader
@@ -185,68 +197,3 @@ def property_links(properties: Mapping[str, Any]) -> tuple[str, ...]:
             if isinstance(item, str) and "[[" in item:
                 found.extend(link_target(raw) for raw in WIKILINK.findall(item))
     return tuple(found)
-
-
-# Reading property values as the types the schema expects; wrong types read as None.
-
-
-def as_text(value: Any) -> str | None:
-    if isinstance(value, str):
-        return value.strip() or None
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int | float):
-        return str(value)
-    return None
-
-
-def as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            return None
-    return None
-
-
-def as_time(value: Any) -> str | None:
-    """`HH:MM`. YAML 1.1 reads an unquoted 10:30 as the number 630 (base 60): undo that."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int) and 0 <= value < 24 * 60:
-        return f"{value // 60:02d}:{value % 60:02d}"
-    if isinstance(value, dt.time):
-        return value.strftime("%H:%M")
-    if isinstance(value, str):
-        match = re.fullmatch(r"\s*([01]?\d|2[0-3]):([0-5]\d)(?::\d\d)?\s*", value)
-        return f"{int(match[1]):02d}:{match[2]}" if match else None
-    return None
-
-
-def as_int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
-    return None
-
-
-def as_list(value: Any) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
-
-
-def as_link(value: Any) -> str | None:
-    """The target of a link-valued property (`"[[Jane Doe]]"`), or its plain text."""
-    text = as_text(value)
-    if text is None:
-        return None
-    match = WIKILINK.search(text)
-    return link_target(match[1]) if match else text

@@ -9,24 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+
+from .values import as_text
 
 STAGES = ("prospect", "contacted", "scheduled", "met", "thanked")
 CONTACT_STATUSES = (*STAGES, "declined")
 MEETING_STATUSES = ("planned", "done", "cancelled")
 _MEETING_SPELLINGS = {"canceled": "cancelled", "completed": "done", "held": "done"}
 _THANK_YOU = re.compile(r"^\s*send\s+(?:a\s+)?thank[\s-]?you", re.IGNORECASE)
-
-
-def as_text(value: Any) -> str | None:
-    """`notes.as_text`, here so that stages do not import the YAML parser with `notes`."""
-    if isinstance(value, str):
-        return value.strip() or None
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int | float):
-        return str(value)
-    return None
 
 
 def meeting_status(value: object) -> str:
