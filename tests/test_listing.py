@@ -188,3 +188,17 @@ def test_the_listing_link_pattern_is_the_task_parsers() -> None:
     from vaulttools.tasks import WIKILINK
 
     assert index_commands._WIKILINK.pattern == WIKILINK.pattern
+
+
+def test_vault_index_refuses_an_index_note_with_broken_markers(
+    in_vault: RunVault, vault: Path
+) -> None:
+    from vaulttools.indexnote import START
+
+    note = vault / "Informational Interviews.md"
+    note.write_text(f"My notes\n{START}\nno end marker\n", encoding="utf-8")
+    result = in_vault("index")
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1
+    assert "Informational Interviews.md has its markers out of order" in result.stderr
+    assert note.read_text(encoding="utf-8") == f"My notes\n{START}\nno end marker\n"
