@@ -183,13 +183,6 @@ def test_followups_as_a_process_is_quick_and_imports_nothing_heavy(filled: Path)
     assert elapsed < 2.0  # generous for slow CI machines; benchmarks/ measures it properly
 
 
-def test_the_listing_link_pattern_is_the_task_parsers() -> None:
-    from vaulttools.cli import index_commands
-    from vaulttools.tasks import WIKILINK
-
-    assert index_commands._WIKILINK.pattern == WIKILINK.pattern
-
-
 def test_vault_index_refuses_an_index_note_with_broken_markers(
     in_vault: RunVault, vault: Path
 ) -> None:

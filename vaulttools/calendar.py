@@ -23,6 +23,7 @@ from .config import Config
 from .dates import parse_time
 from .errors import ConfigError, UsageError
 from .model import FollowUp, Meeting
+from .wikilinks import WIKILINK, link_display, readable
 
 PRODUCT_ID = "-//vaulttools//vaulttools//EN"
 UTC_ZONES = frozenset({"UTC", "Etc/UTC", "Etc/Universal", "Universal", "Etc/Zulu", "Zulu", "UCT"})
@@ -34,7 +35,6 @@ _MODE_LABELS = {"in-person": "In person", "video": "Video call", "phone": "Phone
 
 _LINE_LIMIT = 75  # octets per content line, CRLF not counted (RFC 5545 section 3.1)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # not allowed in TEXT; tab is
-_WIKILINK = re.compile(r"\[\[([^\[\]\n]+?)\]\]")
 _MD_LINK = re.compile(r"\[([^\[\]\n]+)\]\([^()\s]+\)")
 _SPACES = re.compile(r"\s+")
 _PLAIN_ID = re.compile(r"[A-Za-z0-9._~:-]+")
@@ -491,17 +491,12 @@ def meeting_summary(meeting: Meeting) -> str:
 def plain_text(markdown: str) -> str:
     """Task text as a person reads it: `[[Jane Doe|Jane]]` -> Jane, `[a](url)` -> a."""
     if "[" in markdown:
-        markdown = _MD_LINK.sub(r"\1", _WIKILINK.sub(lambda m: _link_display(m[1]), markdown))
+        markdown = _MD_LINK.sub(r"\1", readable(markdown))
     return _SPACES.sub(" ", markdown).strip()
 
 
 def _link_names(markdown: str) -> list[str]:
-    return [_link_display(inner) for inner in _WIKILINK.findall(markdown)]
-
-
-def _link_display(inner: str) -> str:
-    target, _, alias = inner.partition("|")
-    return (alias or target.split("#", 1)[0]).strip()
+    return [link_display(inner) for inner in WIKILINK.findall(markdown)]
 
 
 def _note_name(path: str) -> str:

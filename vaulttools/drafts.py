@@ -15,9 +15,9 @@ from typing import Any
 
 from .config import Me
 from .errors import TemplateError
-from .lookup import readable
 from .names import name_key
 from .notes import Note, as_date, as_link, as_text
+from .wikilinks import readable
 
 REQUEST_TEMPLATE = "draft-request.txt.j2"
 THANKS_TEMPLATE = "draft-thanks.txt.j2"

@@ -196,7 +196,7 @@ def _task_fact(note: Note, task: Task, occurrence: int) -> TaskFacts:
 
 def suggestions_in(note: Note) -> Iterator[Suggestion]:
     """Links under a heading such as "Names they suggested", up to the next heading."""
-    from .tasks import WIKILINK, link_target
+    from .wikilinks import WIKILINK, link_target
 
     section_level: int | None = None
     for line in _HIDDEN.sub("", note.body).split("\n"):

@@ -15,7 +15,7 @@ from typing import TypeVar
 from .errors import VaultError
 from .model import Contact, FollowUp, Meeting
 from .names import name_key
-from .tasks import WIKILINK
+from .wikilinks import readable
 
 MAX_LISTED = 5
 _T = TypeVar("_T")
@@ -67,11 +67,6 @@ def _by_words(query: str, pool: Sequence[FollowUp]) -> list[FollowUp]:
     """Follow-ups whose text holds every word of the query, compared loosely."""
     words = name_key(query).split()
     return [f for f in pool if all(word in name_key(readable(f.text)) for word in words)]
-
-
-def readable(text: str) -> str:
-    """Links as a reader sees them: `[[Jane Doe|Jane]]` -> `Jane`, `[[Jane Doe]]` -> `Jane Doe`."""
-    return WIKILINK.sub(lambda m: m[1].split("|", 1)[-1].split("#", 1)[0], text)
 
 
 def describe(followup: FollowUp) -> str:

@@ -9,8 +9,9 @@ from typing import Any
 
 import yaml
 
-from .tasks import WIKILINK, Task, link_target, parse_task
+from .tasks import Task, parse_task
 from .values import as_date, as_int, as_link, as_list, as_text, as_time
+from .wikilinks import WIKILINK, link_target
 
 __all__ = [
     "Note",

@@ -14,11 +14,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .lookup import readable
 from .model import Contact, FollowUp, Meeting, to_json
 from .names import name_key
 from .referrals import Suggested, followed_up
 from .stages import is_planned, is_thank_you, took_place
+from .wikilinks import readable
 
 MIN_ORGANISATIONS = 3  # the workflow warns against relying on one or two points of view
 THANK_YOU_DAYS = 1  # "within 24 hours": ticked on the day of the meeting or the day after

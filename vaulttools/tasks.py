@@ -8,6 +8,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from .wikilinks import WIKILINK, link_target
+
 TASK_LINE = re.compile(
     r"^(?P<indent>[ \t>]*)(?P<bullet>[-*+]|\d+[.)])[ \t]+\[(?P<status>[^\]\n])\][ \t]+(?P<body>.*)$"
 )
@@ -40,7 +42,6 @@ _DATAVIEW_KEYS = {
 _BLOCK_ID = re.compile(r"[ \t]+\^(?P<id>[A-Za-z0-9-]+)[ \t]*$")
 _DECORATIONS = re.compile(r"[⏫🔼🔽🔺⏬]\ufe0f?|🔁[^📅📆🗓⏳⌛🛫➕✅❌⏰^\[(]*")
 _SPACES = re.compile(r"\s+")
-WIKILINK = re.compile(r"\[\[([^\[\]\n]+?)\]\]")
 
 
 @dataclass(frozen=True)
@@ -152,11 +153,6 @@ def _reminder_from(match: re.Match[str]) -> dt.datetime | None:
 def _parse_reminder(text: str) -> dt.datetime | None:
     match = _REMINDER.match("⏰ " + text)
     return _reminder_from(match) if match else None
-
-
-def link_target(raw: str) -> str:
-    """The note a wikilink's inside points at: `Jane Doe#Notes|Jane` -> `Jane Doe`."""
-    return raw.split("|", 1)[0].split("#", 1)[0].strip()
 
 
 def task_id(note_key: str, task: Task, occurrence: int = 1) -> str:

@@ -9,7 +9,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from .tasks import WIKILINK, link_target
+from .wikilinks import WIKILINK, link_target
 
 
 def as_text(value: Any) -> str | None:

@@ -14,14 +14,13 @@ import click
 
 from ..errors import UsageError
 from ..index import Index, fresh_index, write_index_note
+from ..wikilinks import readable
 from .app import AppState, pass_state
 from .options import DATE
 
 if TYPE_CHECKING:  # records are imported with the index's answers, not at start-up
     from ..model import Contact, FollowUp, Meeting
 
-# tasks.WIKILINK, without importing the task parser for a listing.
-_WIKILINK = re.compile(r"\[\[([^\[\]\n]+?)\]\]")
 _MATCH = re.compile(r"\*\*(.+?)\*\*")  # how a search snippet marks the matched words
 JSON_OPTION = click.option("--json", "as_json", is_flag=True, help="Print one JSON array.")
 
@@ -87,11 +86,6 @@ def print_json(records: Iterable[Any]) -> None:
     from ..model import to_json
 
     click.echo(json.dumps([to_json(record) for record in records], ensure_ascii=False, indent=2))
-
-
-def _readable(text: str) -> str:
-    """Task text as a person reads it: `[[Jane Doe|Jane]]` shows as `Jane`."""
-    return _WIKILINK.sub(lambda link: link[1].split("|")[-1].split("#")[0].strip(), text)
 
 
 def _day(value: dt.date | None) -> str:
@@ -197,7 +191,7 @@ def _followup_table(found: Sequence[FollowUp], today: dt.date) -> None:
         (
             _mark(f, today),
             _day(f.due) + (f" {f.time}" if f.time else ""),
-            _readable(f.text),
+            readable(f.text),
             f.contact or "",
             f.id,
         )

@@ -11,11 +11,12 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..errors import UsageError, VaultError
-from ..lookup import describe, readable, resolve_contact, resolve_followup, resolve_meeting
+from ..lookup import describe, resolve_contact, resolve_followup, resolve_meeting
 from ..model import FollowUp, to_json
 from ..notes import Note, as_int, decode, parse_note
 from ..stages import CONTACT_STATUSES
 from ..vault import Snapshot, Vault, create_exclusive
+from ..wikilinks import readable
 from .app import AppState, pass_state
 from .options import DATE
 
