@@ -107,7 +107,7 @@ def test_resolve_contact(query: str, expected: str) -> None:
 
 
 def test_resolve_contact_refuses_ambiguity_and_suggests_names() -> None:
-    with pytest.raises(AmbiguousError, match="fits 2 contacts"):
+    with pytest.raises(AmbiguousError, match="fits more than one contact"):
         resolve_contact("ja", PEOPLE)
     with pytest.raises(NoSuchContactError, match="Did you mean Jane Doe"):
         resolve_contact("Jane Dough", PEOPLE)

@@ -342,10 +342,10 @@ def test_bad_date_is_a_usage_error(in_vault: RunVault, vault: Path, bad: str) ->
 
 def test_unknown_contact_suggests_close_matches(in_vault: RunVault, vault: Path) -> None:
     in_vault("new-contact", "Jane Doe")
-    result = in_vault("new-meeting", "Jane Do")
+    result = in_vault("new-meeting", "Jane Dough")
     assert result.exit_code == 1
     assert result.stderr.strip() == (
-        "vault: No contact named 'Jane Do'. Did you mean Jane Doe? "
+        "vault: No contact named 'Jane Dough'. Did you mean Jane Doe? "
         "Add --create-contact to create it."
     )
     assert list((vault / "Meetings").iterdir()) == []

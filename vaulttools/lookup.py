@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
-from .errors import VaultError
+from .errors import NoSuchNoteError, VaultError
 from .model import Contact, FollowUp, Meeting
 from .names import name_key
 from .wikilinks import readable
@@ -99,11 +99,15 @@ def _unknown_message(query: str, pool: Sequence[FollowUp]) -> str:
 # Contacts and meetings by name -------------------------------------------------------------
 
 
-class NoSuchContactError(VaultError):
+class NoSuchNameError(NoSuchNoteError):
+    """No contact, organisation or meeting has that name."""
+
+
+class NoSuchContactError(NoSuchNameError):
     """No contact has that name."""
 
 
-class NoSuchMeetingError(VaultError):
+class NoSuchMeetingError(NoSuchNameError):
     """No meeting note has that name, nor a conversation with a person of that name."""
 
 
@@ -112,33 +116,73 @@ def _stem(path: str) -> str:
 
 
 def resolve_contact(query: str, contacts: Sequence[Contact]) -> Contact:
-    """The contact called `query`: by `name` or note file name compared loosely, else the one
-    contact whose name has its words (`jane` for Jane Doe), whole words first, where that is
-    unambiguous."""
-    key = name_key(query)
-    exact = [c for c in contacts if key in (name_key(c.name), name_key(_stem(c.note)))]
-    for matches in (exact, *_by_name_words(query, contacts, lambda c: c.name)):
-        if len(matches) == 1:
-            return matches[0]
-        if matches:
-            listed = "; ".join(f"{c.name} ({c.note})" for c in matches[:MAX_LISTED])
-            raise AmbiguousError(f"{query!r} fits {len(matches)} contacts: {listed}.")
-    names = sorted({c.name for c in contacts})
-    close = difflib.get_close_matches(query, names, n=3, cutoff=0.6)
-    hint = f" Did you mean {' or '.join(close)}?" if close else " 'vault contacts' lists them."
-    raise NoSuchContactError(f"No contact named {query!r}.{hint}")
+    """The contact called `query`, by `name` or note file name, as `resolve_name` matches."""
+    labels: Callable[[Contact], tuple[str, ...]] = lambda c: (c.name, _stem(c.note))  # noqa: E731
+    return resolve_name(
+        query, contacts, labels, "contact", NoSuchContactError, "'vault contacts' lists them."
+    )
 
 
-def _by_name_words(
-    query: str, items: Sequence[_T], name_of: Callable[[_T], str]
-) -> tuple[list[_T], list[_T]]:
-    """(items whose name has the query's words as whole words, items that merely contain them)."""
-    words = name_key(query).split()
+def resolve_name(
+    query: str,
+    items: Sequence[_T],
+    labels: Callable[[_T], Sequence[str]],
+    what: str,
+    error: type[VaultError] = NoSuchNameError,
+    hint: str = "",
+) -> _T:
+    """The one item `query` names, the same way in every command.
+
+    Names compare by `name_key` (case, accents and spacing aside). Tried in turn: a whole
+    label (the first label is how the item is shown), then labels holding the query's
+    words as whole words (`jane` for Jane Doe), then as word starts (`pri` for Priya Shah).
+    Several fits at a step are refused with the candidates; none, with a "Did you mean".
+    """
+    keyed = [(item, [name_key(label) for label in labels(item) if label]) for item in items]
+    for fits in _name_tiers(name_key(query), keyed):
+        unique = list({id(item): item for item in fits}.values())
+        if len(unique) == 1:
+            return unique[0]
+        if unique:
+            listed = "; ".join(_shown(labels(i)) for i in unique[:MAX_LISTED])
+            raise AmbiguousError(f"{query!r} fits more than one {what}: {listed}.")
+    raise error(_no_name_message(query, items, labels, what, hint))
+
+
+def _name_tiers(key: str, keyed: list[tuple[_T, list[str]]]) -> Iterator[list[_T]]:
+    words = key.split()
+    yield [item for item, keys in keyed if key in keys]
     if not words:
-        return [], []
-    whole = [i for i in items if set(words) <= set(name_key(name_of(i)).split())]
-    partial = [i for i in items if all(w in name_key(name_of(i)) for w in words)]
-    return whole, partial
+        return
+    yield [item for item, keys in keyed if any(set(words) <= set(k.split()) for k in keys)]
+    yield [item for item, keys in keyed if any(_starts_words(words, k.split()) for k in keys)]
+
+
+def _starts_words(words: list[str], name_words: list[str]) -> bool:
+    """Every word typed starts a different word of the name, in any order."""
+    left = list(name_words)
+    for word in words:
+        found = next((w for w in left if w.startswith(word)), None)
+        if found is None:
+            return False
+        left.remove(found)
+    return True
+
+
+def _shown(labels: Sequence[str]) -> str:
+    first, *others = labels
+    other = next((o for o in others if o and o != first), None)
+    return f"{first} ({other})" if other else first
+
+
+def _no_name_message(
+    query: str, items: Sequence[_T], labels: Callable[[_T], Sequence[str]], what: str, hint: str
+) -> str:
+    by_key = {name_key(label): labels(item)[0] for item in items for label in labels(item) if label}
+    close = difflib.get_close_matches(name_key(query), list(by_key), n=3, cutoff=0.6)
+    names = list(dict.fromkeys(by_key[key] for key in close))
+    advice = f" Did you mean {' or '.join(names)}?" if names else ""
+    return " ".join(part for part in (f"No {what} named {query!r}.{advice}", hint) if part)
 
 
 def resolve_meeting(query: str, meetings: Sequence[Meeting], today: dt.date) -> Meeting:
@@ -147,27 +191,41 @@ def resolve_meeting(query: str, meetings: Sequence[Meeting], today: dt.date) -> 
     For a person (named as for `resolve_contact`), the latest conversation that has taken
     place is meant, since a thank-you follows a conversation; else the next one planned.
     """
-    key = name_key(query.removesuffix(".md"))
-    by_note = [m for m in meetings if key in (name_key(_stem(m.note)), name_key(m.note[:-3]))]
-    if by_note:
-        return by_note[0]
-    person = _person_in(query, meetings)
-    theirs = [m for m in meetings if person in {name_key(n) for n in m.contacts}]
+    found = _by_note_name(query, meetings)
+    if found:
+        return found
+    theirs = _meetings_of(query, meetings)
     past = [m for m in theirs if m.date and m.date <= today and m.status != "cancelled"]
     return max(past or theirs, key=lambda m: (m.date or dt.date.min, m.time or "", m.note))
 
 
-def _person_in(query: str, meetings: Sequence[Meeting]) -> str:
-    """The name_key of the one person in the meetings that `query` names."""
-    people = {name_key(n): n for m in meetings for n in m.contacts}
-    key = name_key(query)
-    if key in people:
-        return key
-    for matches in _by_name_words(query, list(people.values()), lambda name: name):
-        if len(matches) == 1:
-            return name_key(matches[0])
-        if matches:
-            raise AmbiguousError(f"{query!r} fits {len(matches)} people: {', '.join(matches)}.")
-    raise NoSuchMeetingError(
-        f"No meeting note or conversation with {query!r}; 'vault meetings' lists them."
+def resolve_planned_meeting(query: str, meetings: Sequence[Meeting]) -> Meeting:
+    """A meeting by its note's name, or the one planned meeting with the person `query` names."""
+    found = _by_note_name(query, meetings)
+    if found:
+        return found
+    planned = [m for m in _meetings_of(query, meetings) if m.status == "planned"]
+    if len(planned) == 1:
+        return planned[0]
+    if not planned:
+        raise NoSuchMeetingError(f"No planned meeting with {query!r}; 'vault meetings' lists them.")
+    listed = "; ".join(_stem(m.note) for m in planned[:MAX_LISTED])
+    raise AmbiguousError(
+        f"{query!r} has {len(planned)} planned meetings: {listed}; give the note's name."
     )
+
+
+def _by_note_name(query: str, meetings: Sequence[Meeting]) -> Meeting | None:
+    key = name_key(query.removesuffix(".md"))
+    by_note = [m for m in meetings if key in (name_key(_stem(m.note)), name_key(m.note[:-3]))]
+    return by_note[0] if by_note else None
+
+
+def _meetings_of(query: str, meetings: Sequence[Meeting]) -> list[Meeting]:
+    """The meetings with the one person `query` names."""
+    people = list({name_key(n): n for m in meetings for n in m.contacts}.values())
+    hint = "'vault meetings' lists them."
+    person = resolve_name(
+        query, people, lambda n: (n,), "meeting or person", NoSuchMeetingError, hint
+    )
+    return [m for m in meetings if name_key(person) in {name_key(n) for n in m.contacts}]

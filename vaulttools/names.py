@@ -20,9 +20,14 @@ MAX_STEM_BYTES = 180
 
 
 def name_key(name: str) -> str:
-    """The form under which two names are the same person: NFC, case-folded, spaces squeezed."""
-    folded = unicodedata.normalize("NFC", name).casefold()
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", folded)).strip()
+    """The form under which two names are the same person or organisation.
+
+    Case-folded, accents dropped (NFKD without combining marks, so `José Álvarez`, its
+    decomposed spelling and `jose alvarez` are one, and `Kowhai` is `Kōwhai`), spaces squeezed.
+    """
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", name).casefold())
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", bare).strip()
 
 
 def check_name(name: str, what: str = "name") -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +10,7 @@ from typing import Any
 
 from .config import CONFIG_DIR, CONFIG_FILE, DEFAULT_CONFIG_TEXT, Config, load_config
 from .errors import NoSuchNoteError, NoteExistsError, TemplateError, UsageError
+from .lookup import resolve_name
 from .names import check_name, name_key, safe_stem
 from .notes import Note, as_link, as_text, load_properties, parse_note, split_front_matter
 from .templates import Renderer, new_id, package_templates_dir
@@ -105,19 +105,24 @@ class Scaffolder:
     def new_contact(self, request: ContactRequest) -> Path:
         name = check_name(request.name)
         self._refuse_existing(self.config.folders.contacts, name, "contact")
-        referrer = self._existing_contact_stem(request.referred_by) if request.referred_by else None
+        referrer = self._existing(self.config.folders.contacts, request.referred_by, "contact")
+        org = self._existing(
+            self.config.folders.organisations, request.organisation, "organisation"
+        )
+        organisation = org.title if org else request.organisation
+        referred_by = referrer.title if referrer else request.referred_by
         values = {
             "id": new_id("ct", 6),
             "name": name,
-            "organisation": request.organisation,
-            "organisation_link": _link_or_none(request.organisation),
+            "organisation": organisation,
+            "organisation_link": _link_to(org) if org else _link_or_none(organisation),
             "role": request.role,
             "email": request.email,
             "phone": request.phone,
             "linkedin": request.linkedin,
             "how_we_met": request.how_we_met,
-            "referred_by": request.referred_by,
-            "referred_by_link": _link_or_none(referrer or request.referred_by),
+            "referred_by": referred_by,
+            "referred_by_link": _link_to(referrer) if referrer else _link_or_none(referred_by),
             "tags": list(request.tags),
             "status": None,  # worked out from meetings and follow-ups until the user sets it
             **self._dates(),
@@ -167,28 +172,27 @@ class Scaffolder:
         return self._create("organisation.md.j2", folder, safe_stem(name), values)
 
     def find_contact(self, name: str) -> Note:
-        """The contact note a name refers to (file name, `name` or alias, compared loosely)."""
-        key = name_key(name)
-        known: dict[str, Note] = {}
-        for note in self._notes_in(self.config.folders.contacts):
-            for label in (note.stem, note.title, *note.aliases):
-                known.setdefault(name_key(label), note)
-        if key in known:
-            return known[key]
-        raise NoSuchNoteError(_no_contact_message(name, known))
+        """The contact note a name refers to: file name, `name` or alias, as `resolve_name` matches."""
+        hint = "Add --create-contact to create it."
+        notes = list(self._notes_in(self.config.folders.contacts))
+        return resolve_name(name, notes, _labels, "contact", NoSuchNoteError, hint)
 
-    def _existing_contact_stem(self, name: str) -> str | None:
+    def _existing(self, folder: str, name: str | None, what: str) -> Note | None:
+        """The note in `folder` that `name` means, None when none does (a name still to add)."""
+        if not name:
+            return None
         try:
-            return self.find_contact(name).stem
+            return resolve_name(name, list(self._notes_in(folder)), _labels, what)
         except NoSuchNoteError:
             return None
 
     def _refuse_existing(self, folder: str, name: str, what: str) -> None:
+        """Refuse a second note for a name that an existing one has, as `name_key` compares."""
         keys = {name_key(name), name_key(safe_stem(name))}
         for note in self._notes_in(folder):
-            if keys & {name_key(note.stem), name_key(note.title)}:
+            if keys & {name_key(label) for label in _labels(note)}:
                 path = self.vault.path(note.path)
-                raise NoteExistsError(f"A {what} named {name!r} already exists: {path}.")
+                raise NoteExistsError(f"A {what} named {note.title!r} already exists: {path}.")
 
     def _notes_in(self, folder: str) -> Iterator[Note]:
         base = self.vault.path(folder)
@@ -212,6 +216,14 @@ class Scaffolder:
         return path
 
 
+def _labels(note: Note) -> tuple[str, ...]:
+    return (note.title, note.stem, *note.aliases)
+
+
+def _link_to(note: Note) -> str:
+    return f"[[{note.stem}]]"
+
+
 def _link_or_none(name: str | None) -> str | None:
     return f"[[{safe_stem(name)}]]" if name else None
 
@@ -233,15 +245,3 @@ def _check_rendered(template: str, text: str) -> None:
     if reasons or "type" not in properties:
         reason = reasons[0] if reasons else "has no 'type' property"
         raise TemplateError(f"Template {template} gives a note that {reason}.")
-
-
-def _no_contact_message(name: str, known: Mapping[str, Note]) -> str:
-    labels = {note.title for note in known.values()}
-    close = difflib.get_close_matches(name, sorted(labels), n=3, cutoff=0.6)
-    close += [
-        label
-        for label in sorted(labels)
-        if name_key(name) in name_key(label) and label not in close
-    ][: 3 - len(close)]
-    hint = f" Did you mean {' or '.join(close)}?" if close else ""
-    return f"No contact named {name!r}.{hint} Add --create-contact to create it."

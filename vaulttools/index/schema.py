@@ -10,7 +10,7 @@ from ..errors import VaultError
 
 # Raise whenever a table changes or what is stored for a note is read differently. The
 # package's version is part of it too, so that a new release reads every note again.
-SCHEMA_VERSION = f"8/{__version__}"
+SCHEMA_VERSION = f"9/{__version__}"
 INDEX_FILE = "index.sqlite"
 
 TABLES = """
