@@ -172,7 +172,7 @@ class Scaffolder:
         return self._create("organisation.md.j2", folder, safe_stem(name), values)
 
     def find_contact(self, name: str) -> Note:
-        """The contact note a name refers to: file name, `name` or alias, as `resolve_name` matches."""
+        """The contact note a name means (file name, `name` or alias), as `resolve_name` says."""
         hint = "Add --create-contact to create it."
         notes = list(self._notes_in(self.config.folders.contacts))
         return resolve_name(name, notes, _labels, "contact", NoSuchNoteError, hint)
