@@ -226,6 +226,6 @@ def _meetings_of(query: str, meetings: Sequence[Meeting]) -> list[Meeting]:
     people = list({name_key(n): n for m in meetings for n in m.contacts}.values())
     hint = "'vault meetings' lists them."
     person = resolve_name(
-        query, people, lambda n: (n,), "meeting or person", NoSuchMeetingError, hint
+        query, people, lambda n: (n,), "meeting note or person", NoSuchMeetingError, hint
     )
     return [m for m in meetings if name_key(person) in {name_key(n) for n in m.contacts}]
