@@ -192,7 +192,7 @@ class Scaffolder:
         for note in self._notes_in(folder):
             if keys & {name_key(label) for label in _labels(note)}:
                 path = self.vault.path(note.path)
-                raise NoteExistsError(f"A {what} named {note.title!r} already exists: {path}.")
+                raise NoteExistsError(f"A {what} named {name!r} already exists: {path}.")
 
     def _notes_in(self, folder: str) -> Iterator[Note]:
         base = self.vault.path(folder)
