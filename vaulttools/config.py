@@ -26,6 +26,10 @@ timezone = ""
 # The note that vaulttools keeps up to date with your follow-ups, people and meetings.
 index_note = "Informational Interviews.md"
 
+# Views of your people, meetings and organisations for Obsidian's core Bases plugin.
+# `vault init` creates it where no file of that name exists; after that it is yours.
+base_file = "Informational Interviews.base"
+
 [folders]
 # Where new contact notes are created.
 contacts = "Contacts"
@@ -113,6 +117,7 @@ class Me:
 class Config:
     timezone: str = ""
     index_note: str = "Informational Interviews.md"
+    base_file: str = "Informational Interviews.base"
     folders: Folders = field(default_factory=Folders)
     meetings: MeetingSettings = field(default_factory=MeetingSettings)
     calendar: CalendarSettings = field(default_factory=CalendarSettings)

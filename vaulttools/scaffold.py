@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .bases import base_text
 from .config import CONFIG_DIR, CONFIG_FILE, DEFAULT_CONFIG_TEXT, Config, load_config
 from .errors import NoSuchNoteError, NoteExistsError, TemplateError, UsageError
 from .lookup import resolve_name
@@ -42,6 +43,8 @@ def init_vault(root: Path) -> list[Path]:
         if not (root / folder).exists():
             (root / folder).mkdir(parents=True)
             created.append(root / folder)
+    if _create_if_missing(root / config.base_file, base_text()):
+        created.append(root / config.base_file)
     return created
 
 
