@@ -7,6 +7,7 @@ import os
 import sqlite3
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -68,7 +69,7 @@ def test_changed_added_deleted_and_renamed_notes_are_picked_up(
         people = {c.name: (c.note, c.role) for c in index.contacts()}
         kept = sync_module.stored_signatures(index._connection)
         assert kept == sync_module._signatures_by_row(index._connection)
-        assert {path for path, _, _ in kept} == {
+        assert {path for path, *_ in kept} == {
             "Contacts/Jane Doe.md",
             "Contacts/Robert.md",
             "Contacts/Carol.md",
@@ -152,8 +153,8 @@ def test_a_file_swapped_for_a_fifo_after_the_scan_is_skipped(
     note = write(vault.root, "swap.md", "text\n")
     real = sync_module.disk_signatures
 
-    def scan_then_swap(root: Path) -> set[tuple[str, int, int]]:
-        found = real(root)
+    def scan_then_swap(root: Path, *rest: Any) -> set[sync_module.Entry]:
+        found = real(root, *rest)
         note.unlink()
         os.mkfifo(note)
         return found
@@ -172,8 +173,8 @@ def test_a_note_vanishing_mid_scan_is_skipped_quietly(
     doomed = write(vault.root, "Contacts/Bob.md", contact("Bob Smith"))
     real = sync_module.disk_signatures
 
-    def scan_then_delete(root: Path) -> set[tuple[str, int, int]]:
-        found = real(root)
+    def scan_then_delete(root: Path, *rest: Any) -> set[sync_module.Entry]:
+        found = real(root, *rest)
         doomed.unlink()
         return found
 
@@ -439,7 +440,7 @@ def test_signatures_kept_in_one_piece_match_the_rows_after_every_kind_of_sync(
         assert consistent(index)
         index.rebuild()
         assert consistent(index)
-        assert {p for p, _, _ in sync_module.stored_signatures(index._connection)} == {
+        assert {p for p, *_ in sync_module.stored_signatures(index._connection)} == {
             "a.md",
             "Folder/c.md",
         }

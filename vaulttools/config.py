@@ -136,6 +136,9 @@ class Config:
             raise ConfigError(f"The time zone {name!r} in config.toml is not known.") from error
 
 
+# Numbers that make sense only within bounds, so that a wrong one is named, not crashed on.
+_LIMITS: dict[tuple[type, str], tuple[int, int]] = {(ServeSettings, "port"): (0, 65535)}
+
 _SECTIONS = {
     "folders": Folders,
     "meetings": MeetingSettings,
@@ -177,6 +180,12 @@ def _build(cls: type, values: dict[str, Any], source: str) -> Any:
         expected = known[key].type
         if expected in ("str", "int") and type(value).__name__ != expected:
             raise ConfigError(f"In {source}, {key!r} must be {_article(expected)}.")
+        if (cls, key) in _LIMITS:
+            low, high = _LIMITS[cls, key]
+            if not low <= value <= high:
+                raise ConfigError(
+                    f"In {source}, {key!r} must be from {low} to {high}, not {value}."
+                )
     return cls(**values)
 
 

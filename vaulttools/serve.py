@@ -370,6 +370,8 @@ def start_server(
         return FeedServer((host.strip("[]"), port), cache, token, log)
     except socket.gaierror as error:
         raise UsageError(f"{host!r} is not a host name or address this computer knows.") from error
+    except OverflowError as error:
+        raise UsageError(f"The port must be from 0 to 65535, not {port}.") from error
     except OSError as error:
         raise VaultError(_bind_problem(host, port, error)) from error
 

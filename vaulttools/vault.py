@@ -56,6 +56,18 @@ def is_hidden(relative: str) -> bool:
     return any(part.startswith(".") for part in relative.split("/"))
 
 
+def is_misnamed(path: str) -> bool:
+    """Is this a name whose bytes are not UTF-8 (which `os` hands over as lone surrogates)?
+
+    Such a name cannot be stored, compared or shown as text: the index skips it and names it.
+    """
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
 def iter_markdown(root: Path) -> Iterator[tuple[str, os.stat_result]]:
     """(relative path, stat) of every regular .md file, outside hidden folders.
 

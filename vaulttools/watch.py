@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from .vault import is_hidden
+from .vault import is_hidden, is_misnamed
 
 # A burst of events from one save ends when the vault has been quiet this long.
 DEBOUNCE_SECONDS = 0.2
@@ -57,9 +57,9 @@ class EventCollector:
         relative = os.path.relpath(path, self.root).replace(os.sep, "/")
         if relative.startswith("../") or relative == ".." or is_hidden(relative):
             return
-        if is_directory:
+        if is_directory or (not relative.isascii() and is_misnamed(relative)):
             if relative != ".":
-                self.inbox.put(_FULL_SCAN)
+                self.inbox.put(_FULL_SCAN)  # a full scan also names notes it cannot read
         elif relative.endswith(".md") and relative not in self.ignored:
             self.inbox.put(relative)
 

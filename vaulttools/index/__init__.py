@@ -1,17 +1,20 @@
 """The index: everything the vault knows, in `.vaulttools/index.sqlite`.
 
-A disposable cache. `sync` stats every note and reads only those whose (mtime, size)
-changed; listings join the stored facts into records as of today.
+A disposable cache. `sync` stats every note and reads only those whose (mtime, size,
+ctime) changed; listings join the stored facts into records as of today. A damaged index
+file is deleted and built again from the notes, whichever answer first meets the damage.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from ..errors import VaultError
 from ..vault import Vault
@@ -21,11 +24,34 @@ from .sync import SyncReport
 if TYPE_CHECKING:  # the parser, YAML and the joining are imported when first needed
     from ..checks import Problem
     from ..followups import Records
-    from ..links import Resolver
+    from ..links import NameEntry, Resolver
     from ..model import Contact, FollowUp, Meeting
     from .queries import NoteSummary, SearchHit
 
 __all__ = ["Index", "SyncReport", "fresh_index", "write_index_note"]
+
+MISNAMED = "has a name that is not UTF-8, so it was skipped; rename it to have it read"
+
+_Args = ParamSpec("_Args")
+_Result = TypeVar("_Result")
+
+
+def _recovering(
+    method: Callable[Concatenate[Index, _Args], _Result],
+) -> Callable[Concatenate[Index, _Args], _Result]:
+    """Run `method`; if it meets a damaged index file, build a new index and run it again."""
+
+    @functools.wraps(method)
+    def run(index: Index, *args: _Args.args, **kwargs: _Args.kwargs) -> _Result:
+        try:
+            return method(index, *args, **kwargs)
+        except sqlite3.DatabaseError as error:
+            if index._starting_over or not schema.is_damaged(error):
+                raise
+            index._start_over(error)
+        return method(index, *args, **kwargs)
+
+    return run
 
 
 class Index:
@@ -35,6 +61,7 @@ class Index:
         self.vault = vault
         self._connection = connection
         self._records: dict[tuple[dt.date, int], Records] = {}
+        self._starting_over = False
 
     @classmethod
     def open(cls, vault: Vault) -> Index:
@@ -54,19 +81,36 @@ class Index:
     def close(self) -> None:
         self._connection.close()
 
+    def _start_over(self, error: sqlite3.DatabaseError) -> None:
+        """The index file is damaged: replace it with a new one holding every note."""
+        self._starting_over = True
+        try:
+            self._connection.close()
+            self._connection = schema.start_over(self.vault.state_dir, error)
+            self._records.clear()
+            self.sync()
+        finally:
+            self._starting_over = False
+
     # Keeping up with the files.
 
+    @_recovering
     def sync(self) -> SyncReport:
         """Read the notes that changed since the last sync; forget the ones that are gone."""
         generation = sync.generation(self._connection)  # before the comparison: see sync._write
-        on_disk = sync.disk_signatures(self.vault.root)
+        misnamed: list[str] = []
+        on_disk = sync.disk_signatures(self.vault.root, misnamed)
         stored = sync.stored_signatures(self._connection)
-        return self._apply(sync.plan_full(on_disk, stored, generation))
+        report = self._apply(sync.plan_full(on_disk, stored, generation))
+        report.unreadable += self._keep_misnamed(misnamed)
+        return report
 
+    @_recovering
     def sync_paths(self, paths: Iterable[str]) -> SyncReport:
         """Read only these files (relative paths) and folders again; deleted ones are removed."""
         return self._apply(sync.plan_paths(self.vault.root, self._connection, paths))
 
+    @_recovering
     def rebuild(self) -> SyncReport:
         """Forget everything and read every note."""
         sync.clear(self._connection)
@@ -75,8 +119,21 @@ class Index:
     def _apply(self, plan: sync.Plan) -> SyncReport:
         return sync.apply(self._connection, self.vault.root, plan)
 
+    def _keep_misnamed(self, paths: list[str]) -> list[tuple[str, str]]:
+        """Remember the notes skipped for their names; those not skipped before, to report."""
+        shown = sorted(sync.shown_path(path) for path in paths)
+        before = self._misnamed()
+        if shown != before:
+            self._set_meta("misnamed", json.dumps(shown))
+        return [(path, MISNAMED) for path in shown if path not in before]
+
+    def _misnamed(self) -> list[str]:
+        stored = self._meta("misnamed")
+        return json.loads(stored) if stored else []
+
     # Answers.
 
+    @_recovering
     def records(self, today: dt.date | None = None) -> Records:
         """Follow-ups, meetings and contacts joined across notes, as of `today`."""
         from ..followups import DEFAULT_DURATION, build_records
@@ -92,9 +149,15 @@ class Index:
         return self._records[key]
 
     def resolver(self) -> Resolver:
-        from .queries import resolver
+        from ..links import Resolver
 
-        return resolver(self._connection)
+        return Resolver(self._names)
+
+    @_recovering
+    def _names(self, key: str) -> list[NameEntry]:
+        from .queries import name_entries
+
+        return name_entries(self._connection, key)
 
     def followups(
         self, *, include_closed: bool = False, today: dt.date | None = None
@@ -158,33 +221,40 @@ class Index:
             or (c.organisation is not None and name_key(c.organisation) == key)
         ]
 
+    @_recovering
     def search(self, text: str, limit: int = 20) -> list[SearchHit]:
         """Contacts, meetings and organisations matching every word, best first."""
         from .queries import search
 
         return search(self._connection, text, limit)
 
+    @_recovering
     def notes(self) -> list[NoteSummary]:
         from .queries import notes
 
         return notes(self._connection)
 
+    @_recovering
     def note_count(self) -> int:
         return self._connection.execute("SELECT count(*) FROM files").fetchone()[0]
 
+    @_recovering
     def unreadable(self) -> list[tuple[str, str]]:
         """Every note in the index that could not be fully read, with the reason."""
         rows = self._connection.execute(
             "SELECT path, message FROM problems WHERE unreadable = 1 ORDER BY path, rowid"
         )
-        return [(path, message) for path, message in rows]
+        read = [(path, message) for path, message in rows]
+        return sorted([*read, *((path, MISNAMED) for path in self._misnamed())])
 
+    @_recovering
     def problems(self) -> list[Problem]:
         """What `vault check` reports: each note's own problems, then those across notes."""
         from ..checks import Problem, vault_problems
         from .queries import load_facts, stored_problems
 
         own = [Problem(path, message) for path, message in stored_problems(self._connection)]
+        own += [Problem(path, MISNAMED) for path in self._misnamed()]
         facts = load_facts(self._connection)
         across = vault_problems(facts.people, facts.meetings, facts.tasks, self.resolver())
         return sorted([*own, *across], key=lambda problem: problem.note)
@@ -192,16 +262,23 @@ class Index:
     # What outputs were last made from, so that an unchanged vault costs nothing.
 
     def output_state(self, name: str) -> str | None:
-        row = self._connection.execute(
-            "SELECT value FROM meta WHERE key = ?", (f"output:{name}",)
-        ).fetchone()
-        return row[0] if row else None
+        return self._meta(f"output:{name}")
 
     def set_output_state(self, name: str, state: str) -> None:
+        self._set_meta(f"output:{name}", state)
+
+    @_recovering
+    def _meta(self, key: str) -> str | None:
+        row = self._connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    @_recovering
+    def _set_meta(self, key: str, value: str) -> None:
         self._connection.execute(
-            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (f"output:{name}", state)
+            "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value)
         )
 
+    @_recovering
     def generation(self) -> int:
         """A number that changes whenever the stored notes do."""
         return sync.generation(self._connection)

@@ -18,7 +18,7 @@ from ..followups import (
     TaskFacts,
     VaultFacts,
 )
-from ..links import NameEntry, Resolver
+from ..links import NameEntry
 
 _WORD = re.compile(r"[^\s\"]+")
 SNIPPET_WORDS = 12
@@ -86,18 +86,15 @@ def unpacked(data: bytes | None) -> tuple[str, ...]:
     return marshal.loads(data) if data else ()
 
 
-def resolver(connection: sqlite3.Connection) -> Resolver:
-    """Looks names up in the index as links need them, rather than loading them all."""
-
-    def lookup(key: str) -> list[NameEntry]:
-        rows = connection.execute(
-            "SELECT path, 0 FROM files WHERE key = ?1 UNION ALL "
-            "SELECT path, 1 FROM aliases WHERE key = ?1",
-            (key,),
-        )
-        return [NameEntry(key, path, bool(alias)) for path, alias in rows]
-
-    return Resolver(lookup)
+def name_entries(connection: sqlite3.Connection, key: str) -> list[NameEntry]:
+    """The notes a name leads to: by file name, then by alias. A `Resolver` asks as links
+    need them, rather than loading every note's names."""
+    rows = connection.execute(
+        "SELECT path, 0 FROM files WHERE key = ?1 UNION ALL "
+        "SELECT path, 1 FROM aliases WHERE key = ?1",
+        (key,),
+    )
+    return [NameEntry(key, path, bool(alias)) for path, alias in rows]
 
 
 def notes(connection: sqlite3.Connection) -> list[NoteSummary]:

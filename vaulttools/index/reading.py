@@ -18,6 +18,7 @@ class FileRead(NamedTuple):
     data: bytes
     mtime_ns: int
     size: int
+    ctime_ns: int  # changes with permissions and owner too, which mtime does not
 
 
 class Unreadable(Exception):
@@ -36,7 +37,8 @@ def read_file(full_path: str) -> FileRead | None:
         info = os.fstat(handle)
         if not stat.S_ISREG(info.st_mode):
             return None
-        return FileRead(_read_all(handle, info.st_size), info.st_mtime_ns, info.st_size)
+        data = _read_all(handle, info.st_size)
+        return FileRead(data, info.st_mtime_ns, info.st_size, info.st_ctime_ns)
     except OSError as error:
         raise Unreadable(f"could not be read: {error.strerror}") from error
     finally:

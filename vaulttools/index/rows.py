@@ -29,6 +29,7 @@ _NOT_SEARCHED = {"id", "type", "created", "aliases"}
 # Line starts that are Markdown syntax, not words: headings, bullets, task boxes, quotes.
 _MARKUP = re.compile(r"^[ \t>]*(?:#{1,6}[ \t]+|(?:[-*+]|\d+[.)])[ \t]+(?:\[.\][ \t]+)?)", re.M)
 _LINK_BRACKETS = re.compile(r"\[\[|\]\]|\*\*")
+_NOT_READ = FileRead(b"", RETRY, RETRY, RETRY)  # a signature no file has: the next sync retries
 
 
 @dataclass
@@ -56,8 +57,7 @@ class Rows:
             self.add_note(quick or parse_note(text, path, problems), read)
 
     def _add_plain(self, path: str, read: FileRead, plain: PlainNote) -> None:
-        row = (path, read.mtime_ns, read.size, None, plain.id, plain.title, stem_key(stem_of(path)))
-        self.files.append(row)
+        self.files.append(_file_row(path, read, None, plain.id, plain.title))
         self._add_aliases(path, plain.aliases)
 
     def _add_aliases(self, path: str, aliases: tuple[str, ...]) -> None:
@@ -68,9 +68,7 @@ class Rows:
 
     def add_note(self, note: Note, read: FileRead) -> None:
         kind = note.kind
-        self.files.append(
-            (note.path, read.mtime_ns, read.size, kind, note.id, note.title, stem_key(note.stem))
-        )
+        self.files.append(_file_row(note.path, read, kind, note.id, note.title))
         self._add_aliases(note.path, note.aliases)
         self._add_problems(note)
         if kind is not None:
@@ -84,8 +82,7 @@ class Rows:
         self.unreadable = [row for row in self.unreadable if row[0] not in paths]
 
     def add_unreadable(self, path: str, reason: str) -> None:
-        stem = stem_of(path)
-        self.files.append((path, RETRY, RETRY, None, path, stem, stem_key(stem)))
+        self.files.append(_file_row(path, _NOT_READ, None, path, stem_of(path)))
         self.problems.append((path, reason, 1))
         self.unreadable.append((path, reason))
 
@@ -111,6 +108,12 @@ class Rows:
             for task in facts.tasks
         )
         self.suggestions.extend(tuple(suggestion) for suggestion in facts.suggestions)
+
+
+def _file_row(path: str, read: FileRead, kind: str | None, id_: str, title: str) -> tuple:
+    """A `files` row: the note's path, its signature, what it is and what it is called."""
+    key = stem_key(stem_of(path))
+    return (path, read.mtime_ns, read.size, read.ctime_ns, kind, id_, title, key)
 
 
 def _details(note: Note) -> str:

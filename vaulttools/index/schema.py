@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from pathlib import Path
 
@@ -17,7 +18,7 @@ TABLES = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE files (
     path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL,
-    kind TEXT, id TEXT NOT NULL, title TEXT NOT NULL, key TEXT NOT NULL
+    ctime_ns INTEGER NOT NULL, kind TEXT, id TEXT NOT NULL, title TEXT NOT NULL, key TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX files_by_key ON files (key);
 CREATE TABLE aliases (key TEXT NOT NULL, path TEXT NOT NULL);
@@ -73,9 +74,48 @@ def connect(state_dir: Path) -> sqlite3.Connection:
     except sqlite3.DatabaseError as error:
         if "locked" in str(error) or "busy" in str(error):
             raise IndexBusyError() from error
-        return _start_over(path, error)
+        if not is_damaged(error):
+            raise VaultError(f"Could not open the index at {path}: {error}.") from error
+        return start_over(state_dir, error)
     except OSError as error:
         raise VaultError(f"Could not open the index at {path}: {error.strerror}.") from error
+
+
+def is_damaged(error: sqlite3.DatabaseError) -> bool:
+    """Does this error say the index file is damaged, or is no SQLite file at all?"""
+    code = getattr(error, "sqlite_errorcode", 0) & 0xFF  # the primary code of an extended one
+    return code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+
+
+def start_over(state_dir: Path, error: sqlite3.DatabaseError) -> sqlite3.Connection:
+    """A damaged index holds nothing the notes do not: delete it, say so, and start anew.
+
+    Deleted rather than kept aside: it would hold a stale copy of private notes forever.
+    """
+    import logging  # only on this rare path: it costs start-up time
+
+    path = state_dir / INDEX_FILE
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    logging.getLogger("vaulttools").warning(
+        "The index %s was damaged (%s), so it was deleted and is rebuilt from your notes, "
+        "which hold everything it did.",
+        path,
+        error,
+    )
+    try:
+        connection = _open(path)
+        _recreate(connection)
+        return connection
+    except sqlite3.DatabaseError as again:
+        raise VaultError(f"Could not make a new index at {path}: {again}.") from error
+
+
+def rollback(connection: sqlite3.Connection) -> None:
+    """Undo the open transaction, if SQLite has not undone it already (it does on a full disk)."""
+    if connection.in_transaction:
+        with contextlib.suppress(sqlite3.Error):  # the error that got us here says more
+            connection.execute("ROLLBACK")
 
 
 class IndexBusyError(VaultError):
@@ -116,7 +156,7 @@ def _recreate(connection: sqlite3.Connection) -> None:
             )
         connection.execute("COMMIT")
     except BaseException:
-        connection.execute("ROLLBACK")
+        rollback(connection)
         raise
 
 
@@ -133,15 +173,3 @@ def _schema_objects(connection: sqlite3.Connection) -> list[tuple[str, str, str 
         "SELECT type, name, sql FROM sqlite_master WHERE type IN ('table', 'view') "
         "AND name NOT LIKE 'sqlite_%'"
     ).fetchall()
-
-
-def _start_over(path: Path, error: sqlite3.DatabaseError) -> sqlite3.Connection:
-    """A damaged index file holds nothing the notes do not: remove it and build anew."""
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{path}{suffix}").unlink(missing_ok=True)
-    try:
-        connection = _open(path)
-        _recreate(connection)
-        return connection
-    except sqlite3.DatabaseError as again:
-        raise VaultError(f"Could not open the index at {path}: {again}.") from error

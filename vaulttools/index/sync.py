@@ -11,17 +11,20 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, NamedTuple
 
-from ..vault import is_hidden, iter_markdown
+from ..vault import is_hidden, is_misnamed, iter_markdown
 from .reading import Unreadable, read_file
-from .schema import NOTE_TABLES, IndexBusyError
+from .schema import NOTE_TABLES, IndexBusyError, rollback
 
 if TYPE_CHECKING:
     from .rows import Rows
 
-Signature = tuple[int, int]  # (mtime_ns, size)
+# A note's (mtime_ns, size, ctime_ns): the ctime moves when only its permissions or owner
+# change, so a note this user may no longer read is read again (and reported), not trusted.
+Signature = tuple[int, int, int]
+Entry = tuple[str, int, int, int]  # (path, *signature)
 
 _INSERTS = {
-    "files": "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?)",
+    "files": "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     "aliases": "INSERT INTO aliases (path, key) VALUES (?, ?)",
     "problems": "INSERT INTO problems VALUES (?, ?, ?)",
     "people": "INSERT INTO people VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -55,16 +58,17 @@ class Plan(NamedTuple):
     remove: list[str]
     stored: set[str]
     generation: int = 0  # of the index when it was compared with the files
-    signatures: set[tuple[str, int, int]] | None = None  # all the index held, when known
+    signatures: set[Entry] | None = None  # all the index held, when known
 
 
-def disk_signatures(root: Path) -> set[tuple[str, int, int]]:
-    """{(path, mtime_ns, size)} of every note, as `vault.iter_markdown` walks them.
+def disk_signatures(root: Path, misnamed: list[str] | None = None) -> set[Entry]:
+    """{(path, mtime_ns, size, ctime_ns)} of every note, as `vault.iter_markdown` walks them.
 
     The same walk, inlined, and a set, so that comparing it with the index is one set
-    difference: this is all a sync with nothing to do spends its time on.
+    difference: this is all a sync with nothing to do spends its time on. Notes whose path
+    is not UTF-8 are left out, and added to `misnamed` when given.
     """
-    found: set[tuple[str, int, int]] = set()
+    found: set[Entry] = set()
     stack = [(str(root), "")]
     while stack:
         folder, prefix = stack.pop()
@@ -78,8 +82,13 @@ def disk_signatures(root: Path) -> set[tuple[str, int, int]]:
                 continue
             try:
                 if name.endswith(".md") and entry.is_file(follow_symlinks=False):
+                    path = prefix + name
+                    if not path.isascii() and is_misnamed(path):
+                        if misnamed is not None:
+                            misnamed.append(path)
+                        continue
                     info = entry.stat(follow_symlinks=False)
-                    found.add((prefix + name, info.st_mtime_ns, info.st_size))
+                    found.add((path, info.st_mtime_ns, info.st_size, info.st_ctime_ns))
                 elif entry.is_dir(follow_symlinks=False):
                     stack.append((entry.path, f"{prefix}{name}/"))
             except OSError:
@@ -87,7 +96,13 @@ def disk_signatures(root: Path) -> set[tuple[str, int, int]]:
     return found
 
 
-def stored_signatures(connection: sqlite3.Connection) -> set[tuple[str, int, int]]:
+def shown_path(path: str) -> str:
+    """A misnamed path as one readable line: bytes that are not UTF-8 as \\xe9."""
+    text = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return "".join(char if char.isprintable() else ascii(char)[1:-1] for char in text)
+
+
+def stored_signatures(connection: sqlite3.Connection) -> set[Entry]:
     """What the index holds, from the copy kept in one piece (quicker than row by row)."""
     row = connection.execute("SELECT value FROM meta WHERE key = 'signatures'").fetchone()
     try:
@@ -96,13 +111,11 @@ def stored_signatures(connection: sqlite3.Connection) -> set[tuple[str, int, int
         return _signatures_by_row(connection)
 
 
-def _signatures_by_row(connection: sqlite3.Connection) -> set[tuple[str, int, int]]:
-    return set(connection.execute("SELECT path, mtime_ns, size FROM files"))
+def _signatures_by_row(connection: sqlite3.Connection) -> set[Entry]:
+    return set(connection.execute("SELECT path, mtime_ns, size, ctime_ns FROM files"))
 
 
-def _keep_signatures(
-    connection: sqlite3.Connection, signatures: set[tuple[str, int, int]] | None = None
-) -> None:
+def _keep_signatures(connection: sqlite3.Connection, signatures: set[Entry] | None = None) -> None:
     """Store every note's signature in one piece, in the transaction that changed them."""
     if signatures is None:
         signatures = _signatures_by_row(connection)
@@ -110,15 +123,13 @@ def _keep_signatures(
     connection.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('signatures', ?)", (data,))
 
 
-def plan_full(
-    on_disk: set[tuple[str, int, int]], stored: set[tuple[str, int, int]], generation: int
-) -> Plan:
+def plan_full(on_disk: set[Entry], stored: set[Entry], generation: int) -> Plan:
     changed = on_disk - stored
     if not changed and len(on_disk) == len(stored):
         return Plan([], [], set())  # the same notes, unchanged: nothing to read or drop
-    known = {path for path, _, _ in stored}
-    present = {path for path, _, _ in on_disk}
-    read = sorted(path for path, _, _ in changed)
+    known = {entry[0] for entry in stored}
+    present = {entry[0] for entry in on_disk}
+    read = sorted(entry[0] for entry in changed)
     return Plan(read, sorted(known - present), known, generation, stored)
 
 
@@ -135,7 +146,9 @@ def plan_paths(root: Path, connection: sqlite3.Connection, paths: Iterable[str])
         elif full.is_dir() and not full.is_symlink():
             folders.append(relative)
             on_disk |= {
-                f"{relative}/{sub}": (st.st_mtime_ns, st.st_size) for sub, st in iter_markdown(full)
+                f"{relative}/{sub}": (st.st_mtime_ns, st.st_size, st.st_ctime_ns)
+                for sub, st in iter_markdown(full)
+                if sub.isascii() or not is_misnamed(f"{relative}/{sub}")
             }
         else:
             missing.add(relative)  # gone: it and whatever the index holds below it go
@@ -158,6 +171,8 @@ def _relative(root: Path, path: str) -> str | None:
     relative = PurePosixPath(given.as_posix()).as_posix().strip("/")
     if relative in ("", ".") or relative.startswith("../") or is_hidden(relative):
         return None
+    if not relative.isascii() and is_misnamed(relative):
+        return None  # a full sync names it
     return relative
 
 
@@ -167,17 +182,17 @@ def _stored_under(
     found: dict[str, Signature] = {}
     for path in files:
         row = connection.execute(
-            "SELECT mtime_ns, size FROM files WHERE path = ?", (path,)
+            "SELECT mtime_ns, size, ctime_ns FROM files WHERE path = ?", (path,)
         ).fetchone()
         if row:
-            found[path] = (row[0], row[1])
+            found[path] = tuple(row)
     for folder in folders:
         prefix = folder + "/"
         rows = connection.execute(
-            "SELECT path, mtime_ns, size FROM files WHERE substr(path, 1, ?) = ?",
+            "SELECT path, mtime_ns, size, ctime_ns FROM files WHERE substr(path, 1, ?) = ?",
             (len(prefix), prefix),
         )
-        found |= {path: (mtime_ns, size) for path, mtime_ns, size in rows}
+        found |= {path: tuple(signature) for path, *signature in rows}
     return found
 
 
@@ -234,7 +249,7 @@ def _write(
         _replace(connection, root, plan, rows, gone)
         connection.execute("COMMIT")
     except BaseException:
-        connection.execute("ROLLBACK")
+        rollback(connection)
         raise
 
 
@@ -258,12 +273,10 @@ def _replace(
     _keep_signatures(connection, _signatures_after(before, rows, gone))
 
 
-def _signatures_after(
-    before: set[tuple[str, int, int]], rows: Rows, gone: list[str]
-) -> set[tuple[str, int, int]]:
+def _signatures_after(before: set[Entry], rows: Rows, gone: list[str]) -> set[Entry]:
     """What the index holds once these rows replace those notes."""
-    written = {(path, mtime_ns, size) for path, mtime_ns, size, *_ in rows.files}
-    touched = {path for path, _, _ in written} | set(gone)
+    written: set[Entry] = {row[:4] for row in rows.files}
+    touched = {entry[0] for entry in written} | set(gone)
     return {entry for entry in before if entry[0] not in touched} | written
 
 
@@ -274,8 +287,8 @@ def _catch_up(root: Path, rows: Rows, gone: list[str]) -> None:
     """
     changed = {
         path
-        for path, mtime_ns, size, *_ in rows.files
-        if _signature(f"{root}{os.sep}{path}") != (mtime_ns, size)
+        for path, *signature in (row[:4] for row in rows.files)
+        if _signature(f"{root}{os.sep}{path}") != tuple(signature)
     }
     changed |= {path for path in gone if _signature(f"{root}{os.sep}{path}") is not None}
     rows.without(changed)
@@ -284,12 +297,14 @@ def _catch_up(root: Path, rows: Rows, gone: list[str]) -> None:
         _read_into(rows, root, path, gone)
 
 
-def _signature(full_path: str) -> tuple[int, int] | None:
+def _signature(full_path: str) -> Signature | None:
     try:
         info = os.stat(full_path, follow_symlinks=False)
     except OSError:
         return None
-    return (info.st_mtime_ns, info.st_size) if stat.S_ISREG(info.st_mode) else None
+    if not stat.S_ISREG(info.st_mode):
+        return None
+    return (info.st_mtime_ns, info.st_size, info.st_ctime_ns)
 
 
 def _delete(connection: sqlite3.Connection, paths: list[str]) -> None:
@@ -311,7 +326,7 @@ def clear(connection: sqlite3.Connection) -> None:
         _keep_signatures(connection)
         connection.execute("COMMIT")
     except BaseException:
-        connection.execute("ROLLBACK")
+        rollback(connection)
         raise
 
 
