@@ -44,6 +44,11 @@ BAD_NOTES: dict[str, bytes] = {
         b"---\ntype: contact\nnext_contact: 2026-02-30\ncreated: 2026-13-01\n---\n"
     ),
     "Meetings/Never closed.md": b"---\ntype: meeting\ndate: 2026-12-01\n",
+    # Values YAML cannot build: each is its own note's problem, never every command's.
+    "Contacts/Hex.md": b"---\ntype: contact\nref: 0x_\n---\n" + GOOD_TASK.encode(),
+    "Notes/Binary alias.md": b"---\naliases: [0b_]\n---\nAn ordinary note.\n",
+    "Contacts/Big number.md": b"---\ntype: contact\nn: " + b"9" * 4400 + b"\n---\n",
+    "Notes/Long key.md": b"---\n" + b"k" * 1100 + b": v\n---\n",
 }
 
 
@@ -52,6 +57,7 @@ def hostile(vault: Path, in_vault: RunVault, tmp_path: Path) -> Path:
     in_vault("new-contact", "Jane Doe")
     jane = vault / "Contacts" / "Jane Doe.md"
     jane.write_text(jane.read_text(encoding="utf-8") + GOOD_TASK, encoding="utf-8")
+    (vault / "Notes").mkdir()
     for relative, data in BAD_NOTES.items():
         (vault / relative).write_bytes(data)
     os.mkfifo(vault / "Contacts" / "Pipe.md")
@@ -86,7 +92,10 @@ def test_check_names_every_bad_note(hostile: Path) -> None:
     result = vault_process(hostile, "check")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    for relative in ("Latin1", "Nul", "Huge", "List", "String", "Wrong types", "Never closed"):
+    for relative in (
+        *("Latin1", "Nul", "Huge", "List", "String", "Wrong types", "Never closed"),
+        *("Hex", "Binary alias", "Big number", "Long key"),
+    ):
         assert relative in result.stdout, relative
     assert "Impossible" in result.stdout
 

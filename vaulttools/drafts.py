@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from .comments import blank_comments
 from .config import Me
 from .errors import TemplateError
 from .names import name_key
@@ -23,7 +24,6 @@ REQUEST_TEMPLATE = "draft-request.txt.j2"
 THANKS_TEMPLATE = "draft-thanks.txt.j2"
 MAX_POINTS = 3
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
-_HIDDEN = re.compile(r"<!--.*?-->|%%.*?%%", re.DOTALL)
 _BULLET = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])(?:[ \t]+\[.\])?[ \t]+")
 
 
@@ -157,7 +157,7 @@ def _section_lines(body: str, title: str) -> list[str]:
     """The lines under the first heading called `title` (any case), up to the next heading."""
     lines: list[str] = []
     level: int | None = None
-    for line in _HIDDEN.sub("", body).split("\n"):
+    for line in blank_comments(body).split("\n"):
         heading = _HEADING.match(line)
         if heading and level is not None and len(heading[1]) <= level:
             break

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
+from .comments import blank_comments
 from .links import Resolver
 from .model import Contact, FollowUp, Meeting
 from .names import name_key
@@ -27,7 +28,7 @@ if TYPE_CHECKING:  # reading notes needs the YAML parser; joining stored facts d
 DEFAULT_DURATION = 30
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _SUGGESTION_HEADING = re.compile(r"suggest|referr|introduc|names they", re.IGNORECASE)
-_HIDDEN = re.compile(r"<!--.*?-->|%%.*?%%|(`+)[^`]*?\1", re.DOTALL)
+_CODE_SPAN = re.compile(r"(`+)[^`\n]*?\1")
 
 
 class PersonFacts(NamedTuple):
@@ -199,7 +200,7 @@ def suggestions_in(note: Note) -> Iterator[Suggestion]:
     from .wikilinks import WIKILINK, link_target
 
     section_level: int | None = None
-    for line in _HIDDEN.sub("", note.body).split("\n"):
+    for line in _CODE_SPAN.sub("", blank_comments(note.body)).split("\n"):
         heading = _HEADING.match(line) if line.startswith("#") else None
         if heading:
             level = len(heading[1])

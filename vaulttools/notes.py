@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
+from .comments import blank_comments
+from .front_matter import HANDLER, read_properties
 from .tasks import Task, parse_task
 from .values import as_date, as_int, as_link, as_list, as_text, as_time
 from .wikilinks import WIKILINK, link_target
@@ -25,32 +25,8 @@ __all__ = [
     "parse_note",
 ]
 
-try:  # PyYAML's C loader is many times faster; fall back where it was not compiled.
-    from yaml import CSafeLoader as _BaseLoader
-except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
-
-
-class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
-    """The safe loader, except that an impossible date such as 2026-13-45 stays text.
-
-    Otherwise one mistyped date would make the whole front matter unreadable.
-    """
-
-
-def _timestamp_or_text(loader: _BaseLoader, node: yaml.ScalarNode) -> Any:
-    try:
-        return loader.construct_yaml_timestamp(node)
-    except ValueError:
-        return loader.construct_scalar(node)
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_or_text)
-
 NOTE_KINDS = ("contact", "meeting", "organisation")
-MAX_FRONT_MATTER_BYTES = 256 * 1024
 _FENCE = re.compile(r"^[ \t>]*(```|~~~)")
-_COMMENTS = re.compile(r"<!--.*?-->|%%.*?%%", re.DOTALL)
 _CODE_SPAN = re.compile(r"(`+)[^`]*?\1")
 _CLOSING = ("---", "...")
 
@@ -128,49 +104,18 @@ def parse_note(text: str, path: str, problems: tuple[str, ...] = ()) -> Note:
 
 def split_front_matter(text: str) -> tuple[str | None, str, int, tuple[str, ...]]:
     """(front matter text or None, body, body's first line number, problems)."""
-    if not text.startswith("---"):
-        return None, text, 0, ()
-    first_end = text.find("\n")
-    if first_end == -1 or text[:first_end].rstrip() != "---":
-        return None, text, 0, ()
-    position, line_no = first_end + 1, 1
-    while position <= len(text):
-        end = text.find("\n", position)
-        end = len(text) if end == -1 else end
-        if text[position:end].rstrip() in _CLOSING:
-            return text[first_end + 1 : position], text[end + 1 :], line_no + 1, ()
-        position, line_no = end + 1, line_no + 1
-    return None, text, 0, ("has front matter that is never closed with a '---' line",)
+    found = HANDLER.cut(text)
+    return found.raw, found.body, found.body_line, (found.problem,) if found.problem else ()
 
 
 def load_properties(raw: str | None) -> tuple[Mapping[str, Any], tuple[str, ...]]:
     """Front matter text -> a mapping of properties, or an empty one and the reason."""
-    if raw is None or not raw.strip():
-        return {}, ()
-    if len(raw) > MAX_FRONT_MATTER_BYTES:
-        return {}, (f"has front matter larger than {MAX_FRONT_MATTER_BYTES // 1024} KiB",)
-    try:
-        data = yaml.load(raw, Loader=_Loader)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark
-        where = f" at line {mark.line + 2}" if mark else ""
-        return {}, (f"has front matter that is not valid YAML{where}: {error.problem}",)
-    except (yaml.YAMLError, RecursionError, ValueError) as error:
-        return {}, (f"has front matter that is not valid YAML: {error}",)
-    if data is None:
-        return {}, ()
-    if not isinstance(data, dict):
-        return {}, (f"has front matter that is a {_yaml_type(data)}, not a set of properties",)
-    return {str(key): value for key, value in data.items()}, ()
-
-
-def _yaml_type(value: Any) -> str:
-    return {list: "list", str: "text", int: "number", float: "number"}.get(type(value), "value")
+    return read_properties(raw)
 
 
 def scan_body(body: str, first_line: int) -> tuple[tuple[Task, ...], tuple[str, ...]]:
     """Tasks and link targets in the body, skipping code blocks and comments."""
-    visible = _COMMENTS.sub(lambda m: "\n" * m[0].count("\n"), body)
+    visible = blank_comments(body)
     tasks: list[Task] = []
     links: list[str] = []
     fence: str | None = None

@@ -8,6 +8,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
+from .fields import Field, inline_fields
 from .wikilinks import WIKILINK, link_target
 
 TASK_LINE = re.compile(
@@ -27,8 +28,6 @@ _EMOJI_DATE = re.compile(
     r"(?P<emoji>[" + "".join(_EMOJI_FIELDS.values()) + r"])\ufe0f?[ \t]*" + _DATE
 )
 _REMINDER = re.compile(r"⏰\ufe0f?[ \t]*" + _DATE + r"(?:[ T]([01]\d|2[0-3]):([0-5]\d))?")
-# Dataview inline fields: [due:: 2026-12-01] or (due:: 2026-12-01).
-_INLINE_FIELD = re.compile(r"[\[(](?P<key>[A-Za-z][\w -]*?)::[ \t]*(?P<value>[^\])]*)[\])]")
 _DATAVIEW_KEYS = {
     "due": "due",
     "scheduled": "scheduled",
@@ -39,7 +38,7 @@ _DATAVIEW_KEYS = {
     "cancelled": "cancelled",
     "reminder": "reminder",
 }
-_BLOCK_ID = re.compile(r"[ \t]+\^(?P<id>[A-Za-z0-9-]+)[ \t]*$")
+_BLOCK_ID = re.compile(r"[A-Za-z0-9-]+")
 _DECORATIONS = re.compile(r"[⏫🔼🔽🔺⏬]\ufe0f?|🔁[^📅📆🗓⏳⌛🛫➕✅❌⏰^\[(]*")
 _SPACES = re.compile(r"\s+")
 
@@ -93,25 +92,22 @@ def parse_task(line: str, line_no: int) -> Task | None:
     dates: dict[str, dt.date] = {}
     reminder: dt.datetime | None = None
 
-    block = _BLOCK_ID.search(body)
-    block_id = block["id"] if block else None
-    if block:
-        body = body[: block.start()]
+    body, block_id = _split_block_id(body)
 
     for found in _EMOJI_DATE.finditer(body):
         _put_date(dates, _emoji_field(found["emoji"]), found[2])
-    for found in _INLINE_FIELD.finditer(body):
-        key = _DATAVIEW_KEYS.get(found["key"].strip().lower())
+    known = [field for field in inline_fields(body) if field.key.lower() in _DATAVIEW_KEYS]
+    for field in known:
+        key = _DATAVIEW_KEYS[field.key.lower()]
         if key == "reminder":
-            reminder = _parse_reminder(found["value"].strip()) or reminder
-        elif key:
-            _put_date(dates, key, found["value"].strip()[:10])
+            reminder = _parse_reminder(field.value) or reminder
+        else:
+            _put_date(dates, key, field.value[:10])
     reminder_match = _REMINDER.search(body)
     if reminder_match:
         reminder = _reminder_from(reminder_match) or reminder
 
-    text = _REMINDER.sub("", _EMOJI_DATE.sub("", body))
-    text = _INLINE_FIELD.sub(lambda m: "" if _is_known_field(m) else m[0], text)
+    text = _REMINDER.sub("", _EMOJI_DATE.sub("", _without(body, known)))
     text = _SPACES.sub(" ", _DECORATIONS.sub("", text)).strip()
     return Task(
         line=line_no,
@@ -127,6 +123,15 @@ def parse_task(line: str, line_no: int) -> Task | None:
     )
 
 
+def _split_block_id(body: str) -> tuple[str, str | None]:
+    """The body without its trailing ` ^block-id`, and the id (found from the end, not searched)."""
+    trimmed = body.rstrip(" \t")
+    caret = trimmed.rfind("^")
+    if caret < 1 or trimmed[caret - 1] not in " \t" or not _BLOCK_ID.fullmatch(trimmed, caret + 1):
+        return body, None
+    return trimmed[:caret].rstrip(" \t"), trimmed[caret + 1 :]
+
+
 def _emoji_field(emoji: str) -> str:
     return next(name for name, signs in _EMOJI_FIELDS.items() if emoji in signs)
 
@@ -137,8 +142,13 @@ def _put_date(dates: dict[str, dt.date], key: str, text: str) -> None:
         dates.setdefault(key, dt.date.fromisoformat(text))
 
 
-def _is_known_field(match: re.Match[str]) -> bool:
-    return match["key"].strip().lower() in _DATAVIEW_KEYS
+def _without(text: str, fields: list[Field]) -> str:
+    """The text with these fields cut out."""
+    kept, position = [], 0
+    for field in fields:
+        kept.append(text[position : field.start])
+        position = field.end
+    return "".join([*kept, text[position:]])
 
 
 def _reminder_from(match: re.Match[str]) -> dt.datetime | None:

@@ -8,11 +8,11 @@ import re
 from dataclasses import dataclass, field
 
 from ..checks import note_problems
+from ..comments import blank_comments
 from ..followups import NoteFacts, facts_of
 from ..links import stem_of
 from ..names import name_key
 from ..notes import Note, as_list, decode, parse_note
-from .plain import PlainNote, read_quickly
 from .reading import RETRY, FileRead
 from .schema import NOTE_TABLES
 
@@ -24,7 +24,6 @@ def stem_key(stem: str) -> str:
     return name_key(stem)
 
 
-_COMMENTS = re.compile(r"<!--.*?-->|%%.*?%%", re.DOTALL)
 _NOT_SEARCHED = {"id", "type", "created", "aliases"}
 # Line starts that are Markdown syntax, not words: headings, bullets, task boxes, quotes.
 _MARKUP = re.compile(r"^[ \t>]*(?:#{1,6}[ \t]+|(?:[-*+]|\d+[.)])[ \t]+(?:\[.\][ \t]+)?)", re.M)
@@ -48,17 +47,8 @@ class Rows:
     unreadable: list[tuple[str, str]] = field(default_factory=list)
 
     def add_file(self, path: str, read: FileRead) -> None:
-        """Read a note the quick way when its front matter is simple, else through the parser."""
         text, problems = decode(read.data)
-        quick = None if problems else read_quickly(text, path)
-        if isinstance(quick, PlainNote):
-            self._add_plain(path, read, quick)
-        else:
-            self.add_note(quick or parse_note(text, path, problems), read)
-
-    def _add_plain(self, path: str, read: FileRead, plain: PlainNote) -> None:
-        self.files.append(_file_row(path, read, None, plain.id, plain.title))
-        self._add_aliases(path, plain.aliases)
+        self.add_note(parse_note(text, path, problems), read)
 
     def _add_aliases(self, path: str, aliases: tuple[str, ...]) -> None:
         if not aliases:
@@ -127,7 +117,7 @@ def _details(note: Note) -> str:
 
 def _prose(body: str) -> str:
     """The body as words to search and quote: no comments, headings marks, bullets or brackets."""
-    text = _MARKUP.sub("", _COMMENTS.sub(" ", body))
+    text = _MARKUP.sub("", blank_comments(body))
     return _LINK_BRACKETS.sub("", text)
 
 
