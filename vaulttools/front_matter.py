@@ -89,7 +89,7 @@ HANDLER = ObsidianHandler()
 
 def read_properties(raw: str | None) -> tuple[dict[str, Any], tuple[str, ...]]:
     """Front matter text -> its properties, or none and the reason. Never raises."""
-    if raw is None or not raw.strip():
+    if not raw:
         return {}, ()
     if len(raw) > MAX_FRONT_MATTER_BYTES:
         return {}, (f"has front matter larger than {MAX_FRONT_MATTER_BYTES // 1024} KiB",)
