@@ -180,6 +180,10 @@ class Scaffolder:
         notes = list(self._notes_in(self.config.folders.contacts))
         return resolve_name(name, notes, _labels, "contact", NoSuchNoteError, hint)
 
+    def contact_notes(self) -> Iterator[Note]:
+        """Every note in the contacts folder, read afresh."""
+        return self._notes_in(self.config.folders.contacts)
+
     def _existing(self, folder: str, name: str | None, what: str) -> Note | None:
         """The note in `folder` that `name` means, None when none does (a name still to add)."""
         if not name:

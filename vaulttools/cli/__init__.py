@@ -18,6 +18,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "calendar_commands": ("export-ics", "serve"),
     "workflow_commands": ("done", "snooze", "status", "referrals", "draft", "report"),
     "watch_commands": ("watch",),
+    "import_commands": ("import", "export"),
 }
 
 
