@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
+from vaulttools import platforms
 from vaulttools.index import fresh_index, schema, workers
+from vaulttools.index.sync import read_notes
 
 from .vaultbuilders import contact, make_vault, meeting, write
 
@@ -38,52 +42,71 @@ def dump(root: Path) -> dict[str, list[tuple]]:
     }
 
 
-@pytest.fixture
-def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Split reading from the first note on, and count the forks."""
-    made: list[int] = []
-    real = os.fork
+# Readers a worker process imports by name, as spawn requires.
 
-    def counting() -> int:
-        made.append(1)
-        return real()
+
+def read_marking_process(root: Path, paths: Sequence[str]) -> workers.Read:
+    rows, gone, count = read_notes(root, paths)
+    return rows, [*gone, f"process {os.getpid()}"], count
+
+
+def read_failing_in_worker(root: Path, paths: Sequence[str]) -> workers.Read:
+    if multiprocessing.parent_process() is not None:
+        raise RuntimeError("the worker cannot hand its rows back")
+    return read_marking_process(root, paths)
+
+
+@pytest.fixture
+def splits(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Split reading from the first note on, and record each worker's start method."""
+    made: list[str] = []
+    real = workers.start_method
+
+    def recording() -> str:
+        made.append(real())
+        return made[-1]
 
     monkeypatch.setattr(workers, "PARALLEL_MIN", 1)
-    monkeypatch.setattr(os, "fork", counting)
+    monkeypatch.setattr(workers, "start_method", recording)
     return made
 
 
 def test_two_processes_index_what_one_does(
-    tmp_path: Path, forks: list[int], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, splits: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     busy_vault(tmp_path / "split")
     busy_vault(tmp_path / "single")
     with fresh_index(make_vault(tmp_path / "split")) as index:
         split_contacts = index.contacts()
-    assert forks == [1]
+    assert splits == ["forkserver"]  # never a plain fork of this process
     monkeypatch.setenv("VAULTTOOLS_WORKERS", "1")
     with fresh_index(make_vault(tmp_path / "single")) as index:
         single_contacts = index.contacts()
-    assert forks == [1]  # the setting turned the split off
+    assert splits == ["forkserver"]  # the setting turned the split off
     assert dump(tmp_path / "split") == dump(tmp_path / "single")
     assert split_contacts == single_contacts and len(split_contacts) == 40
 
 
-def test_a_failing_child_leaves_its_half_to_the_parent(
-    tmp_path: Path, forks: list[int], monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("system", ["linux", "macos", "windows"])
+def test_the_second_half_is_read_in_another_process(
+    tmp_path: Path, splits: list[str], system: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(platforms, "current", lambda: system)
     busy_vault(tmp_path / "v")
-    parent = os.getpid()
-    real_dumps = workers.pickle.dumps
+    paths = sorted(p.relative_to(tmp_path / "v").as_posix() for p in (tmp_path / "v").rglob("*.md"))
+    rows, gone, count = workers.read_split(tmp_path / "v", paths, read_marking_process)
+    readers = {marker for marker in gone if marker.startswith("process ")}
+    assert len(readers) == 2 and f"process {os.getpid()}" in readers
+    assert count == len(paths) == 121
+    assert sorted(row[0] for row in rows.files) == paths  # the broken note too, with its problem
+    assert splits == ["forkserver" if system == "linux" else "spawn"]
 
-    def failing_in_child(*args: object, **kwargs: object) -> bytes:
-        if os.getpid() != parent:
-            raise RuntimeError("the child cannot hand its rows back")
-        return real_dumps(*args, **kwargs)
 
-    monkeypatch.setattr(workers.pickle, "dumps", failing_in_child)
-    with fresh_index(make_vault(tmp_path / "v")) as index:
-        report = index.rebuild()
-        assert forks == [1, 1]  # fresh_index and rebuild both split the reading
-        assert report.read == report.added == 121
-        assert len(index.contacts()) == 40 and len(index.meetings()) == 40
+def test_a_failing_worker_leaves_its_half_to_the_parent(tmp_path: Path, splits: list[str]) -> None:
+    busy_vault(tmp_path / "v")
+    paths = sorted(p.relative_to(tmp_path / "v").as_posix() for p in (tmp_path / "v").rglob("*.md"))
+    rows, gone, count = workers.read_split(tmp_path / "v", paths, read_failing_in_worker)
+    assert {marker for marker in gone if marker.startswith("process ")} == {
+        f"process {os.getpid()}"
+    }  # both halves read here
+    assert count == 121 and sorted(row[0] for row in rows.files) == paths

@@ -139,7 +139,9 @@ def remove_orphaned_temporaries(path: Path) -> None:
 
 
 def _process_alive(pid: int) -> bool:
-    if os.name == "nt":
+    from . import platforms
+
+    if platforms.current() == "windows":
         return True  # os.kill(pid, 0) would terminate it there; leave the file be
     try:
         os.kill(pid, 0)

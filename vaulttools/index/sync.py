@@ -201,18 +201,12 @@ def apply(connection: sqlite3.Connection, root: Path, plan: Plan) -> SyncReport:
     if not plan.read and not plan.remove:
         return SyncReport()
     from . import workers  # the parser and YAML, only when there is reading to do
-    from .rows import Rows
 
     report = SyncReport()
-
-    def read_all(rows: Rows, paths: Sequence[str], gone: list[str]) -> int:
-        return sum(_read_into(rows, root, path, gone) for path in paths)
-
     if workers.can_split(len(plan.read)):
-        rows, gone, report.read = workers.read_split(plan.read, read_all)
+        rows, gone, report.read = workers.read_split(root, plan.read, read_notes)
     else:
-        rows, gone = Rows(), []
-        report.read = read_all(rows, plan.read, gone)
+        rows, gone, report.read = read_notes(root, plan.read)
     gone += plan.remove
     written = {row[0] for row in rows.files}
     report.added = len(written - plan.stored)
@@ -222,6 +216,16 @@ def apply(connection: sqlite3.Connection, root: Path, plan: Plan) -> SyncReport:
     if written or report.removed:
         _write(connection, root, plan, rows, gone)
     return report
+
+
+def read_notes(root: Path, paths: Sequence[str]) -> tuple[Rows, list[str], int]:
+    """The rows of these notes, the paths gone since the scan, and how many were read."""
+    from .rows import Rows
+
+    rows: Rows = Rows()
+    gone: list[str] = []
+    count = sum(_read_into(rows, root, path, gone) for path in paths)
+    return rows, gone, count
 
 
 def _read_into(rows: Rows, root: Path, path: str, gone: list[str]) -> int:

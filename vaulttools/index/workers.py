@@ -1,90 +1,67 @@
 """Read many notes with two processes: a cold index of a large vault is CPU-bound parsing.
 
-The parent reads one half while a forked child reads the other and hands its rows back
-through a pipe, pickled. Only where that is safe and worth it: on Linux, with more than one
-CPU, in a process with no other threads (so forking copies nothing half-done), and for
-thousands of notes. Whatever goes wrong in the child, the parent reads that half itself.
-`VAULTTOOLS_WORKERS=1` turns it off.
+The parent reads one half while a worker process reads the other, and concurrent.futures
+hands the worker's rows back. The worker is a fresh interpreter, never a copy of this
+process with its open database and threads: `spawn` on Windows and macOS, `forkserver` on
+Linux (forked from a small clean server). Only for thousands of notes on more than one CPU:
+below that, starting a worker costs more than it saves. Whatever goes wrong in the worker,
+the parent reads that half itself. `VAULTTOOLS_WORKERS=1` turns it off.
 """
 
 from __future__ import annotations
 
 import os
-import pickle
-import sys
-import threading
 from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
 
+from .. import platforms
 from .rows import Rows
 
-PARALLEL_MIN = 2000  # fewer notes than this are read quicker than a fork is made
+PARALLEL_MIN = 5000  # below this, starting a worker (a fresh interpreter) costs more than it saves
 
-Reader = Callable[[Rows, Sequence[str], list[str]], int]  # rows, paths, gone -> count read
+Read = tuple[Rows, list[str], int]  # rows, paths gone since the scan, how many were read
+Reader = Callable[[Path, Sequence[str]], Read]  # importable at module level, for spawn
 
 
 def can_split(count: int) -> bool:
     return (
         count >= PARALLEL_MIN
-        and sys.platform.startswith("linux")
         and (os.cpu_count() or 1) > 1
-        and threading.active_count() == 1
         and os.environ.get("VAULTTOOLS_WORKERS") != "1"
     )
 
 
-def read_split(paths: Sequence[str], read: Reader) -> tuple[Rows, list[str], int]:
-    """`read` over all paths, the second half in a child process; (rows, gone, count)."""
+def start_method() -> str:
+    """How a worker starts here: never a plain fork of a process that holds a database."""
+    return "forkserver" if platforms.current() == "linux" else "spawn"
+
+
+def read_split(root: Path, paths: Sequence[str], read: Reader) -> Read:
+    """`read` over all paths, the second half in a worker process."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     middle = len(paths) // 2
-    mine, theirs = paths[:middle], paths[middle:]
-    receive, send = os.pipe()
-    child = os.fork()
-    if child == 0:  # pragma: no cover - runs in the child, which leaves through os._exit
-        _child(receive, send, theirs, read)
-    os.close(send)
-    rows, gone = Rows(), []
+    mine, theirs = list(paths[:middle]), list(paths[middle:])
+    context = multiprocessing.get_context(start_method())
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        future = pool.submit(read, root, theirs)
+        rows, gone, count = read(root, mine)
+        handed = _result(future)
+    if handed is None:  # the worker failed: read its half here
+        handed = read(root, theirs)
+    return rows, gone, count + _merge(rows, gone, handed)
+
+
+def _result(future: Any) -> Read | None:
     try:
-        count = read(rows, mine, gone)
-        data = _received(receive)
-    finally:
-        os.close(receive)  # a child still writing gets EPIPE and ends
-        _, status = os.waitpid(child, 0)
-    handed = _unpickled(data) if status == 0 else None
-    if handed is None:  # the child failed: read its half here
-        count += read(rows, theirs, gone)
-    else:
-        count += _merge(rows, gone, handed)
-    return rows, gone, count
-
-
-def _child(receive: int, send: int, paths: Sequence[str], read: Reader) -> None:  # pragma: no cover
-    status = 1
-    try:
-        os.close(receive)
-        rows, gone = Rows(), []
-        count = read(rows, paths, gone)
-        data = pickle.dumps((rows, gone, count), protocol=pickle.HIGHEST_PROTOCOL)
-        with os.fdopen(send, "wb") as stream:
-            stream.write(data)
-        status = 0
-    finally:
-        os._exit(status)
-
-
-def _received(receive: int) -> bytes:
-    chunks = []
-    while chunk := os.read(receive, 1 << 20):
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _unpickled(data: bytes) -> tuple[Rows, list[str], int] | None:
-    try:
-        return pickle.loads(data) if data else None
-    except (pickle.UnpicklingError, EOFError, ValueError):
+        return future.result()
+    except Exception:  # a worker that died, or could not start, leaves its half to us
         return None
 
 
-def _merge(rows: Rows, gone: list[str], handed: tuple[Rows, list[str], int]) -> int:
+def _merge(rows: Rows, gone: list[str], handed: Read) -> int:
     theirs, their_gone, count = handed
     for name, values in vars(theirs).items():
         getattr(rows, name).extend(values)
