@@ -83,7 +83,7 @@ def test_export_killed_midway_leaves_old_or_new_calendar(vault: Path, in_vault: 
         Calendar.from_ical(calendar.read_bytes())  # whole, whichever version it is
     assert in_vault("export-ics").exit_code == 0
     Calendar.from_ical(calendar.read_bytes())
-    assert list(calendar.parent.glob(".calendar.ics.*.tmp")) == []
+    assert list(calendar.parent.glob(".vaulttools-*.tmp")) == []
 
 
 def test_orphaned_temporary_files_are_cleared_by_the_next_write(
@@ -94,9 +94,9 @@ def test_orphaned_temporary_files_are_cleared_by_the_next_write(
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     target = vault / ".vaulttools" / "calendar.ics"
-    orphan = target.parent / f".calendar.ics.{dead.pid}.abc123.tmp"
+    orphan = target.parent / f".vaulttools-{dead.pid}-abc123.tmp"
     orphan.write_bytes(b"BEGIN:VCALENDAR\r\n")  # what a killed writer leaves
-    mine = target.parent / f".calendar.ics.{os.getpid()}.live.tmp"
+    mine = target.parent / f".vaulttools-{os.getpid()}-0123ab.tmp"
     mine.write_bytes(b"in progress")  # a live writer's file is left alone
     write_atomic(target, b"new")
     assert not orphan.exists()

@@ -84,7 +84,7 @@ def test_a_dead_writers_temporary_file_is_kept_only_on_windows(
     """Windows has no harmless way to ask whether a process id is alive: leave the file."""
     root = tmp_path / "vault"
     assert run("init", root).exit_code == 0
-    litter = root / ".vaulttools" / ".calendar.ics.999999999.x1.tmp"  # no such process
+    litter = root / ".vaulttools" / ".vaulttools-999999999-a1.tmp"  # no such process
     litter.write_text("half a calendar")
     assert run("--vault", root, "export-ics").exit_code == 0
     assert litter.exists() == (system == "windows")

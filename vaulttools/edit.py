@@ -237,6 +237,11 @@ def _load_mapping(raw: str) -> Any:
         return CommentedMap()
     if not isinstance(data, CommentedMap):
         raise PropertyEditError("The note's front matter is not a set of properties.")
+    if data.merge:  # merged keys have no lines of their own to edit
+        raise PropertyEditError(
+            "The note's front matter uses a YAML merge key (<<), so vaulttools cannot change "
+            "one property without touching others; nothing was written."
+        )
     return data
 
 

@@ -3,14 +3,33 @@
 from __future__ import annotations
 
 import contextlib
-import glob
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from .config import CONFIG_DIR, Config, load_config
-from .errors import ConflictError, NoteExistsError, NoVaultError, VaultError
+from .errors import NoVaultError
+from .ownfiles import LOCK_FILE, vault_lock
+from .writes import (
+    TEMP_PREFIX,
+    create_exclusive,
+    is_orphan,
+    prepare_edit,
+    read_settled,
+    replace_exactly,
+    write_atomic,
+)
+
+__all__ = [
+    "Snapshot",
+    "Vault",
+    "create_exclusive",
+    "find_vault_root",
+    "is_hidden",
+    "iter_markdown",
+    "write_atomic",
+]
 
 
 @dataclass(frozen=True)
@@ -72,7 +91,8 @@ def iter_markdown(root: Path) -> Iterator[tuple[str, os.stat_result]]:
     """(relative path, stat) of every regular .md file, outside hidden folders.
 
     Symlinked folders are not followed, so a link loop cannot trap the walk; a file that
-    vanishes while we look is skipped.
+    vanishes while we look is skipped. Temporary files that killed vaulttools processes left
+    behind are deleted on the way.
     """
     stack = [(root, "")]
     while stack:
@@ -83,6 +103,8 @@ def iter_markdown(root: Path) -> Iterator[tuple[str, os.stat_result]]:
             continue
         for entry in entries:
             if entry.name.startswith("."):
+                if entry.name.startswith(TEMP_PREFIX) and is_orphan(entry.name):
+                    Path(entry.path).unlink(missing_ok=True)
                 continue
             relative = prefix + entry.name
             try:
@@ -94,124 +116,35 @@ def iter_markdown(root: Path) -> Iterator[tuple[str, os.stat_result]]:
                 continue
 
 
-def create_exclusive(path: Path, text: str) -> None:
-    """Write a new file; never replace one that exists."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with open(path, "x", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-    except FileExistsError as error:
-        raise NoteExistsError(f"{path} already exists; it was left as it was.") from error
-    except OSError as error:
-        raise VaultError(f"Could not create {path}: {error.strerror}.") from error
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace a file in one step: readers see the old or the new content, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    remove_orphaned_temporaries(path)
-    import tempfile  # here, not at the top: commands that only read start quicker without it
-
-    prefix = f".{path.name}.{os.getpid()}."
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=prefix, suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o777)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def remove_orphaned_temporaries(path: Path) -> None:
-    """Delete temporary files that a killed writer of `path` left behind.
-
-    A temporary's name carries its writer's process id; one whose writer is gone is litter.
-    """
-    for temporary in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
-        writer = temporary.name[len(path.name) + 2 :].split(".", 1)[0]
-        if writer.isdigit() and not _process_alive(int(writer)):
-            temporary.unlink(missing_ok=True)
-
-
-def _process_alive(pid: int) -> bool:
-    from . import platforms
-
-    if platforms.current() == "windows":
-        return True  # os.kill(pid, 0) would terminate it there; leave the file be
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # alive, but someone else's
-    return True
-
-
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Write an output only when its bytes differ; True when it was written."""
-    try:
-        if path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
-    write_atomic(path, data)
-    return True
-
-
 @dataclass(frozen=True)
 class Snapshot:
-    """A note's bytes as read, to check that nobody changed it before we write.
+    """A note's bytes as read, so that an edit lands only in place of exactly those bytes.
 
-    `lock_dir` (the vault's `.vaulttools/`) holds a lock file that serialises the check and the
-    write across vaulttools processes, so two `vault done` on one note cannot both pass the
-    check: the second sees the first one's change and refuses.
+    `lock_dir` (the vault's `.vaulttools/`) holds the lock that keeps two vaulttools commands
+    from editing at once; the swap in `replace_exactly` keeps every other program's save.
     """
 
     path: Path
     data: bytes
     lock_dir: Path | None = None
 
-    LOCK_FILE = "edit.lock"
+    LOCK_FILE = LOCK_FILE
 
     @classmethod
     def read(cls, path: Path, lock_dir: Path | None = None) -> Snapshot:
-        return cls(path, path.read_bytes(), lock_dir)
+        """The note's bytes, once no other program is in the middle of writing it."""
+        return cls(path, read_settled(path), lock_dir)
 
     def replace(self, data: bytes) -> None:
         """Write `data` over the note, unless it changed on disk since it was read."""
-        with self._locked():
-            try:
-                current = self.path.read_bytes()
-            except FileNotFoundError as error:
-                raise ConflictError(
-                    f"{self.path} was deleted meanwhile; nothing was written."
-                ) from error
-            if current != self.data:
-                raise ConflictError(
-                    f"{self.path} changed while vaulttools was editing it; nothing was "
-                    "written (run the command again to edit the new version)."
-                )
-            write_atomic(self.path, data)
-
-    @contextlib.contextmanager
-    def _locked(self) -> Iterator[None]:
-        """Hold the vault's edit lock; where the platform has no `flock`, go without it."""
-        if self.lock_dir is None or not self.lock_dir.is_dir():
-            yield
-            return
+        temporary = prepare_edit(self.path, data)  # before the lock: the slow part
         try:
-            import fcntl
-        except ImportError:  # Windows: the check still runs, only the window is not closed
-            yield
-            return
-        with open(self.lock_dir / self.LOCK_FILE, "a+b") as handle:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+            with self._locked():
+                replace_exactly(self.path, temporary, self.data)
+        finally:
+            temporary.unlink(missing_ok=True)
+
+    def _locked(self) -> contextlib.AbstractContextManager[None]:
+        if self.lock_dir is None or not self.lock_dir.is_dir():
+            return contextlib.nullcontext()
+        return vault_lock(self.lock_dir)

@@ -66,7 +66,7 @@ def export_ics_command(
     """Write the calendar of open follow-ups and planned meetings as an .ics file."""
     from ..calendar import calendar_from_index
     from ..index import fresh_index
-    from ..vault import write_if_changed
+    from ..outputs import write_output
 
     vault = state.vault
     settings = _settings(vault, todo, no_meetings, no_followups)
@@ -76,7 +76,7 @@ def export_ics_command(
         click.echo(rendered.data, nl=False)  # bytes go to the binary stream: CRLF kept as is
         return
     path = Path(output) if output else vault.path(vault.config.calendar.path)
-    written = write_if_changed(path, rendered.data)
+    written = write_output(path, rendered.data)
     counts = _counted(rendered.followups, rendered.meetings)
     click.echo(f"wrote {path} ({counts})" if written else f"{path} is up to date ({counts})")
 

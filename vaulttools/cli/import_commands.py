@@ -106,8 +106,8 @@ def export_vcard(state: AppState, output: str | None) -> None:
     """The contacts as vCard 4.0, for a phone's or mail app's address book."""
     from ..importers.exchange import card_of
     from ..importers.vcard import write_vcards
+    from ..outputs import write_output
     from ..scaffold import Scaffolder
-    from ..vault import write_if_changed
 
     notes = Scaffolder(state.vault, state.today).contact_notes()
     cards = [card_of(note) for note in notes if note.kind == "contact"]
@@ -118,7 +118,7 @@ def export_vcard(state: AppState, output: str | None) -> None:
     path = Path(output)
     if path.is_dir():
         raise UsageError(f"{path} is a folder; give a file name for the vCards.")
-    write_if_changed(path, text.encode("utf-8"))
+    write_output(path, text.encode("utf-8"))
     click.echo(f"wrote {path} ({len(cards)} contact{'' if len(cards) == 1 else 's'})", err=True)
 
 

@@ -17,7 +17,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from ..errors import VaultError
-from ..vault import Vault
+from ..vault import Snapshot, Vault
 from . import schema, sync
 from .sync import SyncReport
 
@@ -302,7 +302,7 @@ def write_index_note(vault: Vault, index: Index, today: dt.date) -> bool:
     time, there is nothing to render.
     """
     relative = vault.config.index_note
-    path = vault.path(relative)
+    path = vault.path(relative).resolve()  # a link to a note in the vault: that note
     if index.output_state("index_note") == _note_state(index, relative, today):
         return False
     written = _render_index_note(index, path, relative, today)
@@ -323,22 +323,58 @@ def _note_state(index: Index, relative: str, today: dt.date) -> str:
 
 
 def _render_index_note(index: Index, path: Path, relative: str, today: dt.date) -> bool:
-    from ..indexnote import render_section, splice
-    from ..links import stem_of
-    from ..vault import write_if_changed
+    """Splice a fresh section into the index note, onto exactly the bytes it was made from.
+
+    A save that lands meanwhile (the user's, or another vaulttools command's) is kept: the
+    section is spliced into that new version instead, a few times at most.
+    """
+    from ..errors import ConflictError, NoteExistsError
+    from ..indexnote import render_section
 
     section = render_section(index.records(today), today)
-    text = splice(_read_text(path), section, stem_of(relative), where=relative)
-    return write_if_changed(path, text.encode("utf-8"))
+    for attempt in range(_SPLICE_ATTEMPTS):
+        try:
+            return _splice_into(index.vault, path, relative, section)
+        except (ConflictError, NoteExistsError):
+            if attempt == _SPLICE_ATTEMPTS - 1:
+                raise
+    return False
 
 
-def _read_text(path: Path) -> str | None:
-    from ..notes import decode
+_SPLICE_ATTEMPTS = 3
 
+
+def _splice_into(vault: Vault, path: Path, relative: str, section: str) -> bool:
+    from ..vault import create_exclusive
+
+    snapshot = _read_snapshot(vault, path)
+    if snapshot is None:
+        create_exclusive(path, _spliced(None, section, relative))
+        return True
+    data = _spliced(_decoded(snapshot.data, path), section, relative).encode("utf-8")
+    if data == snapshot.data:
+        return False
+    snapshot.replace(data)
+    return True
+
+
+def _spliced(existing: str | None, section: str, relative: str) -> str:
+    from ..indexnote import splice
+    from ..links import stem_of
+
+    return splice(existing, section, stem_of(relative), where=relative)
+
+
+def _read_snapshot(vault: Vault, path: Path) -> Snapshot | None:
     try:
-        data = path.read_bytes()
+        return Snapshot.read(path, vault.state_dir)
     except FileNotFoundError:
         return None
+
+
+def _decoded(data: bytes, path: Path) -> str:
+    from ..notes import decode
+
     text, problems = decode(data)
     if problems:
         raise VaultError(f"{path} {problems[0]}; the index note was left as it was.")
