@@ -15,7 +15,7 @@ from .lookup import resolve_name
 from .names import check_name, name_key, safe_stem
 from .notes import Note, as_link, as_text, load_properties, parse_note, split_front_matter
 from .templates import Renderer, new_id, package_templates_dir
-from .vault import Vault, create_exclusive
+from .vault import Vault, check_config_paths, create_exclusive, iter_markdown
 
 MEETING_MODES = ("in-person", "video", "phone")
 _STATE_GITIGNORE = (
@@ -34,6 +34,7 @@ def init_vault(root: Path) -> list[Path]:
         if _create_if_missing(state / name, text):
             created.append(state / name)
     config = load_config(root)
+    check_config_paths(root, config)
     user_templates = root / config.folders.templates
     for source in sorted(package_templates_dir().iterdir()):
         target = user_templates / source.name
@@ -130,7 +131,8 @@ class Scaffolder:
             "status": None,  # worked out from meetings and follow-ups until the user sets it
             **self._dates(),
         }
-        return self._create("contact.md.j2", self.config.folders.contacts, safe_stem(name), values)
+        folder = self.config.folders.contacts
+        return self._create("contact.md.j2", folder, safe_stem(name), values, (name, "contact"))
 
     def new_meeting(self, request: MeetingRequest) -> Path:
         contact = self.find_contact(request.contact)
@@ -172,7 +174,8 @@ class Scaffolder:
             **self._dates(),
         }
         folder = self.config.folders.organisations
-        return self._create("organisation.md.j2", folder, safe_stem(name), values)
+        unique = (name, "organisation")
+        return self._create("organisation.md.j2", folder, safe_stem(name), values, unique)
 
     def find_contact(self, name: str) -> Note:
         """The contact note a name means (file name, `name` or alias), as `resolve_name` says."""
@@ -205,7 +208,8 @@ class Scaffolder:
         base = self.vault.path(folder)
         if not base.is_dir():
             return
-        for path in sorted(base.rglob("*.md")):
+        for relative, _ in sorted(iter_markdown(base)):  # as the index walks: no links followed
+            path = base / relative
             try:
                 text = path.read_text(encoding="utf-8", errors="replace")
             except OSError:
@@ -215,11 +219,26 @@ class Scaffolder:
     def _dates(self) -> dict[str, dt.date]:
         return {"created": self.today, "today": self.today}
 
-    def _create(self, template: str, folder: str, stem: str, values: Mapping[str, Any]) -> Path:
+    def _create(
+        self,
+        template: str,
+        folder: str,
+        stem: str,
+        values: Mapping[str, Any],
+        unique: tuple[str, str] | None = None,
+    ) -> Path:
+        """Render and create the note; `unique` (name, what) is checked again under the lock.
+
+        The lock makes the check and the create one step, so two equal names started at the
+        same moment cannot both pass the check.
+        """
         text = _tidy_front_matter(self.renderer.render(template, values))
         _check_rendered(template, text)
         path = self.vault.path(folder) / f"{stem}.md"
-        create_exclusive(path, text)
+        with self.vault.lock():
+            if unique:
+                self._refuse_existing(folder, *unique)
+            create_exclusive(path, text)
         return path
 
 

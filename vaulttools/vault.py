@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .config import CONFIG_DIR, Config, load_config
-from .errors import NoVaultError
-from .ownfiles import LOCK_FILE, vault_lock
+from .errors import ConfigError, NoVaultError
+from .ownfiles import LOCK_FILE, refuse_symlink, vault_lock
 from .writes import (
     TEMP_PREFIX,
     create_exclusive,
@@ -24,6 +24,7 @@ from .writes import (
 __all__ = [
     "Snapshot",
     "Vault",
+    "check_config_paths",
     "create_exclusive",
     "find_vault_root",
     "is_hidden",
@@ -39,11 +40,18 @@ class Vault:
 
     @classmethod
     def open(cls, root: Path) -> Vault:
-        return cls(root, load_config(root))
+        refuse_symlink(root / CONFIG_DIR)
+        config = load_config(root)
+        check_config_paths(root, config)
+        return cls(root, config)
 
     @property
     def state_dir(self) -> Path:
         return self.root / CONFIG_DIR
+
+    def lock(self) -> contextlib.AbstractContextManager[None]:
+        """The vault's lock, held from a last check to the write that check allows."""
+        return _lock_in(self.state_dir)
 
     def path(self, relative: str) -> Path:
         return self.root / relative
@@ -145,6 +153,61 @@ class Snapshot:
             temporary.unlink(missing_ok=True)
 
     def _locked(self) -> contextlib.AbstractContextManager[None]:
-        if self.lock_dir is None or not self.lock_dir.is_dir():
-            return contextlib.nullcontext()
-        return vault_lock(self.lock_dir)
+        return _lock_in(self.lock_dir)
+
+
+def _lock_in(state_dir: Path | None) -> contextlib.AbstractContextManager[None]:
+    if state_dir is None or not state_dir.is_dir():
+        return contextlib.nullcontext()  # a bare folder of notes: nothing to share a lock
+    return vault_lock(state_dir)
+
+
+# Paths named in config.toml, and whether each names a file or a folder of notes.
+_PATH_SETTINGS = {
+    "index_note": "file",
+    "calendar.path": "file",
+    "folders.contacts": "notes",
+    "folders.meetings": "notes",
+    "folders.organisations": "notes",
+    "folders.templates": "folder",
+}
+
+
+def check_config_paths(root: Path, config: Config) -> None:
+    """Every path in config.toml leads inside the vault once links are followed, or stop.
+
+    A folder of notes must also be one the index reads (not hidden), so that a note is
+    created where it is read.
+    """
+    real_root = root.resolve()
+    for setting, kind in _PATH_SETTINGS.items():
+        value = _setting(config, setting)
+        try:
+            real = (root / value).resolve()
+        except (OSError, RuntimeError) as error:  # a loop of links
+            raise ConfigError(
+                f"{setting} = {value!r} in config.toml cannot be followed."
+            ) from error
+        if real != real_root and real_root not in real.parents:
+            raise ConfigError(
+                f"{setting} = {value!r} in config.toml leads outside the vault; "
+                "use a path inside it."
+            )
+        _check_kind(setting, value, kind, real.relative_to(real_root).as_posix())
+
+
+def _check_kind(setting: str, value: str, kind: str, relative: str) -> None:
+    if kind == "file" and relative == ".":
+        raise ConfigError(f"{setting} in config.toml must name a file inside the vault.")
+    if kind == "notes" and relative != "." and is_hidden(relative):
+        raise ConfigError(
+            f"{setting} = {value!r} in config.toml is a hidden folder, which vaulttools "
+            "does not read; use a visible one."
+        )
+
+
+def _setting(config: Config, dotted: str) -> str:
+    value: object = config
+    for part in dotted.split("."):
+        value = getattr(value, part)
+    return str(value)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import VaultError
+from ..ownfiles import refuse_symlink
 
 # Raise whenever a table changes or what is stored for a note is read differently. The
 # package's version is part of it too, so that a new release reads every note again.
@@ -65,6 +66,8 @@ NOTE_TABLES = (
 def connect(state_dir: Path) -> sqlite3.Connection:
     """Open the index, creating it, or starting over when it is stale or damaged."""
     path = state_dir / INDEX_FILE
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        refuse_symlink(Path(f"{path}{suffix}"))  # SQLite would write where a link leads
     try:
         state_dir.mkdir(parents=True, exist_ok=True)
         connection = _open(path)

@@ -12,6 +12,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..vault import is_hidden, is_misnamed, iter_markdown
+from ..writes import TEMP_PREFIX, is_orphan
 from .reading import Unreadable, read_file
 from .schema import NOTE_TABLES, IndexBusyError, rollback
 
@@ -66,7 +67,8 @@ def disk_signatures(root: Path, misnamed: list[str] | None = None) -> set[Entry]
 
     The same walk, inlined, and a set, so that comparing it with the index is one set
     difference: this is all a sync with nothing to do spends its time on. Notes whose path
-    is not UTF-8 are left out, and added to `misnamed` when given.
+    is not UTF-8 are left out, and added to `misnamed` when given. Temporary files that killed
+    vaulttools processes left behind are deleted on the way.
     """
     found: set[Entry] = set()
     stack = [(str(root), "")]
@@ -79,6 +81,8 @@ def disk_signatures(root: Path, misnamed: list[str] | None = None) -> set[Entry]
         for entry in entries:
             name = entry.name
             if name[0] == ".":
+                if name.startswith(TEMP_PREFIX) and is_orphan(name):  # a killed write's litter
+                    Path(entry.path).unlink(missing_ok=True)
                 continue
             try:
                 if name.endswith(".md") and entry.is_file(follow_symlinks=False):
