@@ -2,200 +2,66 @@
 
 Only one thing can be fetched: the calendar, at `/calendar.ics` (with a token:
 `/<token>/calendar.ics` or `/calendar.ics?token=<token>`). Nothing else in the vault is
-reachable, whatever the path. The feed is kept as bytes with its ETag; a request costs a
-look at the notes' modification times at most every `CHECK_SECONDS`, and the calendar is
-built again only when the follow-ups and meetings themselves changed.
+reachable, whatever the path. Without a token only this computer's own host names are
+answered, so a web page cannot reach the feed by pointing its own name at 127.0.0.1. Slow
+clients hold no thread (see `connections`), and the log never shows the token: it shows only
+what it builds from known parts.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import email.utils
 import errno
-import hashlib
 import hmac
+import io
 import ipaddress
 import re
 import secrets
 import socket
 import sqlite3
-import sys
 import threading
-import time
-from collections.abc import Callable
-from dataclasses import dataclass
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, Protocol
+from http.server import BaseHTTPRequestHandler
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from .calendar import FeedSettings, feed_identity, render_calendar
+from .calendar import FeedSettings
+from .connections import HEAD_SECONDS, MAX_CONNECTIONS, ConnectionLoop
 from .errors import UsageError, VaultError
-from .vault import Vault, iter_markdown
+from .feed import Feed, FeedCache, Log, VaultFeed
+from .vault import Vault
+
+__all__ = ["FeedCache", "FeedServer", "VaultFeed", "open_feed", "serve_forever", "start_server"]
 
 FEED_NAME = "calendar.ics"
 CONTENT_TYPE = "text/calendar; charset=utf-8"
-CHECK_SECONDS = 2.0  # how stale the feed may be; edits show up within this
 MIN_TOKEN_LENGTH = 16
+SEND_SECONDS = 10.0  # for writing one answer to a client that reads slowly
 _TOKEN = re.compile(r"[A-Za-z0-9_.~-]+")  # characters that need no escaping in a URL path
 _LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
-
-Log = Callable[[str], None]
-
-
-# --- What is served -------------------------------------------------------------------------
+_METHOD = re.compile(r"[A-Z]{1,10}")  # shorter than any token: safe to log
 
 
-@dataclass(frozen=True)
-class Feed:
-    data: bytes
-    etag: str  # quoted, strong
-    modified: int  # seconds since the epoch, when these bytes were first served
-
-    @classmethod
-    def of(cls, data: bytes, modified: int) -> Feed:
-        return cls(data, f'"{hashlib.sha256(data).hexdigest()[:32]}"', modified)
-
-    @property
-    def last_modified(self) -> str:
-        return email.utils.formatdate(self.modified, usegmt=True)
+# --- The server -----------------------------------------------------------------------------
 
 
-class FeedSource(Protocol):
-    def token(self) -> object:
-        """Cheap; differs whenever the calendar may have changed."""
-
-    def render(self) -> bytes:
-        """The calendar as it is now."""
-
-
-class FeedCache:
-    """The current feed, checked against its source at most every `interval` seconds.
-
-    One request thread does the check while the others go on serving the bytes they have,
-    so a slow look at the vault never holds up many calendar apps at once.
-    """
+class FeedServer:
+    """Serves one FeedCache on a listening socket, through a `ConnectionLoop`."""
 
     def __init__(
         self,
-        source: FeedSource,
-        interval: float = CHECK_SECONDS,
-        clock: Callable[[], float] = time.monotonic,
-        log: Log | None = None,
-    ) -> None:
-        self.source = source
-        self.interval = interval
-        self.clock = clock
-        self.log = log or (lambda message: None)
-        self.refreshes = 0  # how many times the source was asked for the calendar
-        self._lock = threading.Lock()
-        self._feed: Feed | None = None
-        self._token: object = None
-        self._checked = float("-inf")
-
-    def current(self) -> Feed:
-        """The feed, brought up to date if it has not been looked at for a while."""
-        feed = self._feed
-        if feed is not None and self.clock() - self._checked < self.interval:
-            return feed
-        if feed is not None and not self._lock.acquire(blocking=False):
-            return feed  # another thread is looking already
-        if feed is None:
-            self._lock.acquire()
-        try:
-            return self._refresh()
-        finally:
-            self._lock.release()
-
-    def invalidate(self) -> None:
-        """Look at the source on the next request, e.g. after the watcher saw a change."""
-        self._checked = float("-inf")
-
-    def _refresh(self) -> Feed:
-        if self._feed is not None and self.clock() - self._checked < self.interval:
-            return self._feed  # refreshed while this thread waited for the lock
-        try:
-            token = self.source.token()
-            if self._feed is None or token != self._token:
-                self._update(self.source.render())
-                self._token = token
-        except (VaultError, OSError, sqlite3.Error) as error:
-            if self._feed is None:
-                raise
-            self.log(f"Serving the calendar as it was: {error}")
-        self._checked = self.clock()
-        assert self._feed is not None
-        return self._feed
-
-    def _update(self, data: bytes) -> None:
-        self.refreshes += 1
-        if self._feed is None:
-            self._feed = Feed.of(data, int(time.time()))
-        elif data != self._feed.data:
-            # HTTP dates count whole seconds: new bytes always get a later one, or an app that
-            # asks If-Modified-Since would be told nothing changed within the same second.
-            self._feed = Feed.of(data, max(int(time.time()), int(self._feed.modified) + 1))
-
-
-class VaultFeed:
-    """A vault's calendar, from its index.
-
-    The token is each note's (mtime, size) and today's date (contact reminders count from
-    it); the calendar is built again only when the follow-ups and meetings differ, so an
-    edit elsewhere in the vault costs an index sync and nothing more.
-    """
-
-    def __init__(self, vault: Vault, settings: FeedSettings) -> None:
-        self.vault = vault
-        self.settings = settings
-        self.builds = 0  # how many times the calendar was built
-        self.counts = (0, 0)  # follow-ups and meetings in the feed
-        self._records: object = None
-        self._data = b""
-
-    def token(self) -> object:
-        notes = {
-            path: (info.st_mtime_ns, info.st_size) for path, info in iter_markdown(self.vault.root)
-        }
-        return (dt.date.today(), notes)
-
-    def render(self) -> bytes:
-        from .index import fresh_index  # the index pulls in SQLite and the note parser
-
-        with fresh_index(self.vault) as index:
-            followups = index.followups() if self.settings.followups else []
-            meetings = index.meetings() if self.settings.meetings else []
-        records = feed_identity(followups, meetings)
-        if records != self._records:
-            rendered = render_calendar(followups, meetings, self.settings)
-            self._data, self._records = rendered.data, records
-            self.counts = (rendered.followups, rendered.meetings)
-            self.builds += 1
-        return self._data
-
-
-# --- HTTP -----------------------------------------------------------------------------------
-
-
-class FeedServer(ThreadingHTTPServer):
-    """Serves one FeedCache; a thread per connection, so slow clients do not queue others."""
-
-    daemon_threads = True
-    request_queue_size = 128  # the default 5 turns away a burst of apps refreshing at once
-
-    def __init__(
-        self,
-        address: tuple[str, int],
+        listener: socket.socket,
         cache: FeedCache,
         token: str | None = None,
         log: Log | None = None,
+        **limits: Any,
     ) -> None:
-        if ":" in address[0]:
-            self.address_family = socket.AF_INET6
+        self.socket = listener
+        self.server_address = listener.getsockname()
         self.cache = cache
         self.token = token
         self.log = log
-        super().__init__(address, FeedHandler)
+        self._loop = ConnectionLoop(listener, self._answer, on_error=self._failed, **limits)
 
     @property
     def port(self) -> int:
@@ -204,18 +70,47 @@ class FeedServer(ThreadingHTTPServer):
     def feed_path(self) -> str:
         return f"/{self.token}/{FEED_NAME}" if self.token else f"/{FEED_NAME}"
 
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """An app that hangs up mid-answer is normal; anything else is worth a traceback."""
-        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
-            return
-        super().handle_error(request, client_address)
+    def serve_forever(self, poll_interval: float = 0.5) -> None:
+        self._loop.run(poll_interval)
+
+    def shutdown(self) -> None:
+        """Stop serving (from another thread); returns once the loop has stopped."""
+        self._loop.stop()
+
+    def server_close(self) -> None:
+        self._loop.close()
+        self.socket.close()
+
+    def _answer(self, connection: socket.socket, address: Any, head: bytes) -> bool:
+        handler = FeedHandler(connection, address, self, head)
+        return not handler.close_connection
+
+    def _failed(self, error: BaseException) -> None:
+        if self.log:
+            self.log(f"The feed server hit a problem and goes on: {error!r}")
 
 
 class FeedHandler(BaseHTTPRequestHandler):
-    server: FeedServer
+    """Answers one request whose head the connection loop has read in full."""
+
+    server: FeedServer  # type: ignore[assignment]
     server_version = "vaulttools"
     protocol_version = "HTTP/1.1"  # keep-alive: a calendar app polls again and again
-    timeout = 30  # an idle or stalled connection gives its thread back
+    timeout = SEND_SECONDS
+
+    def __init__(self, connection: socket.socket, address: Any, server: FeedServer, head: bytes):
+        self._head = head
+        self._asked_for_feed: bool | None = None
+        super().__init__(connection, address, server)  # type: ignore[arg-type]
+
+    def setup(self) -> None:
+        super().setup()
+        self.rfile.close()
+        self.rfile = io.BytesIO(self._head)  # the whole head, read already; no body is read
+
+    def handle(self) -> None:
+        self.close_connection = True
+        self.handle_one_request()  # one request: the loop waits for the next one, not a thread
 
     def version_string(self) -> str:
         return self.server_version
@@ -239,6 +134,11 @@ class FeedHandler(BaseHTTPRequestHandler):
         self._plain(HTTPStatus.METHOD_NOT_ALLOWED, {"Allow": "GET, HEAD", "Connection": "close"})
 
     def _answer(self, *, with_body: bool) -> None:
+        refusal = self._host_refusal()
+        if refusal is not None:
+            self.close_connection = True
+            self._plain(refusal, {"Connection": "close"}, with_body=with_body)
+            return
         if not self._is_feed():
             self._plain(HTTPStatus.NOT_FOUND, with_body=with_body)
             return
@@ -248,19 +148,41 @@ class FeedHandler(BaseHTTPRequestHandler):
             self.log_message("cannot build the calendar: %s", error)
             self._plain(HTTPStatus.SERVICE_UNAVAILABLE, with_body=with_body)
             return
+        self._send_feed(feed, with_body=with_body)
+
+    def _send_feed(self, feed: Feed, *, with_body: bool) -> None:
+        zipped = _accepts_gzip(self.headers.get_all("Accept-Encoding") or [])
+        headers = self._feed_headers(feed, zipped)
         if self._not_modified(feed):
-            self._send(HTTPStatus.NOT_MODIFIED, self._feed_headers(feed))
+            self._send(HTTPStatus.NOT_MODIFIED, headers)
             return
-        headers = {
-            "Content-Type": CONTENT_TYPE,
-            "Content-Length": str(len(feed.data)),
-            **self._feed_headers(feed),
-        }
-        self._send(HTTPStatus.OK, headers, feed.data if with_body else b"")
+        body = feed.gzipped if zipped else feed.data
+        headers = {"Content-Type": CONTENT_TYPE, "Content-Length": str(len(body)), **headers}
+        if zipped:
+            headers["Content-Encoding"] = "gzip"
+        self._send(HTTPStatus.OK, headers, body if with_body else b"")
+
+    def _host_refusal(self) -> HTTPStatus | None:
+        """With no token, only names of this computer: a rebound name is someone else's page."""
+        if self.server.token is not None:
+            return None
+        host = self.headers.get("Host")
+        if host is None:  # HTTP/1.1 requires it (RFC 9112); HTTP/1.0 is older than it
+            return None if self.request_version == "HTTP/1.0" else HTTPStatus.BAD_REQUEST
+        try:
+            name = urlsplit(f"//{host.strip()}").hostname
+        except ValueError:
+            return HTTPStatus.BAD_REQUEST
+        return None if name and is_loopback(name.rstrip(".")) else HTTPStatus.FORBIDDEN
 
     def _is_feed(self) -> bool:
         """Is this the calendar's address, with the right token if there is one?"""
-        url = urlsplit(self.path)
+        if self._asked_for_feed is None:  # once: the answer and its log line agree
+            self._asked_for_feed = self._names_feed()
+        return self._asked_for_feed
+
+    def _names_feed(self) -> bool:
+        url = urlsplit(str(getattr(self, "path", "")))
         expected = self.server.token
         if expected is None:
             return url.path == f"/{FEED_NAME}"
@@ -273,7 +195,8 @@ class FeedHandler(BaseHTTPRequestHandler):
     def _not_modified(self, feed: Feed) -> bool:
         tags = self.headers.get("If-None-Match")
         if tags is not None:
-            return tags.strip() == "*" or feed.etag in _etags(tags)
+            given = _etags(tags)
+            return tags.strip() == "*" or bool(given & {feed.etag, feed.gzip_etag})
         since = self.headers.get("If-Modified-Since")
         if since is None:
             return False
@@ -283,9 +206,14 @@ class FeedHandler(BaseHTTPRequestHandler):
             return False
         return when.tzinfo is not None and feed.modified <= when.timestamp()
 
-    def _feed_headers(self, feed: Feed) -> dict[str, str]:
+    def _feed_headers(self, feed: Feed, zipped: bool) -> dict[str, str]:
         # no-cache: store it, but ask each time; the ETag makes asking cheap.
-        return {"ETag": feed.etag, "Last-Modified": feed.last_modified, "Cache-Control": "no-cache"}
+        return {
+            "ETag": feed.gzip_etag if zipped else feed.etag,
+            "Last-Modified": feed.last_modified,
+            "Cache-Control": "no-cache",
+            "Vary": "Accept-Encoding",
+        }
 
     def _plain(
         self, status: HTTPStatus, extra: dict[str, str] | None = None, *, with_body: bool = True
@@ -303,21 +231,50 @@ class FeedHandler(BaseHTTPRequestHandler):
         if body:
             self.wfile.write(body)
 
+    # The log: every line is built from parts known to hold no token, whatever was asked.
+
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         status = code.value if isinstance(code, HTTPStatus) else code
-        self.log_message("%s %s %s", self.command, self._shown_path(), status)
+        method = str(getattr(self, "command", "") or "")
+        shown = method if _METHOD.fullmatch(method) else "(no method)"
+        self.log_message("%s %s %s", shown, self._shown_path(), status)
+
+    def log_error(self, format: str, *args: Any) -> None:
+        pass  # http.server's messages quote the request line; the request's own line says enough
 
     def log_message(self, format: str, *args: Any) -> None:
         if self.server.log:
-            self.server.log(f"{self.address_string()} {format % args}")
+            self.server.log(f"{self.client_address[0]} {format % args}")
 
     def _shown_path(self) -> str:
-        """The request's path with the token hidden, so that logs do not give it away."""
+        """The request's path as one of the calendar's own shapes, or a placeholder."""
         path = str(getattr(self, "path", ""))
+        if not path:
+            return "<no path>"
         if not self.server.token:
-            return path
-        url = urlsplit(path)  # the first segment and the query may hold it, escaped or not
-        return re.sub(r"^/[^/]+/", "/<token>/", url.path) + ("?<query>" if url.query else "")
+            return path if path.isprintable() and len(path) <= 200 else "<another path>"
+        if not self._is_feed():
+            return "<another path>"
+        url = urlsplit(path)
+        shape = f"/{FEED_NAME}" if url.path == f"/{FEED_NAME}" else f"/<token>/{FEED_NAME}"
+        return shape + ("?<query>" if url.query else "")
+
+
+def _accepts_gzip(values: list[str]) -> bool:
+    """Does an Accept-Encoding header allow gzip (by name or `*`, with a q above 0)?"""
+    weights: dict[str, float] = {}
+    for item in ",".join(values).split(","):
+        coding, _, parameters = item.strip().partition(";")
+        weight = 1.0
+        name, _, value = parameters.strip().partition("=")
+        if name.strip().lower() == "q":
+            try:
+                weight = float(value)
+            except ValueError:
+                weight = 0.0
+        weights[coding.strip().lower()] = weight
+    chosen = next((weights[c] for c in ("gzip", "x-gzip") if c in weights), weights.get("*", 0))
+    return chosen > 0
 
 
 def _same_secret(given: str, expected: str) -> bool:
@@ -362,18 +319,32 @@ def check_token(token: str) -> None:
 
 
 def start_server(
-    host: str, port: int, cache: FeedCache, token: str | None = None, log: Log | None = None
+    host: str,
+    port: int,
+    cache: FeedCache,
+    token: str | None = None,
+    log: Log | None = None,
+    *,
+    head_seconds: float = HEAD_SECONDS,
+    max_connections: int = MAX_CONNECTIONS,
 ) -> FeedServer:
     """A server bound to host:port (0: any free port), not yet serving; errors in one sentence."""
     check_access(host, token)
+    limits = {"head_seconds": head_seconds, "max_connections": max_connections}
     try:
-        return FeedServer((host.strip("[]"), port), cache, token, log)
+        return FeedServer(_listen(host.strip("[]"), port), cache, token, log, **limits)
     except socket.gaierror as error:
         raise UsageError(f"{host!r} is not a host name or address this computer knows.") from error
     except OverflowError as error:
         raise UsageError(f"The port must be from 0 to 65535, not {port}.") from error
     except OSError as error:
         raise VaultError(_bind_problem(host, port, error)) from error
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # A deep backlog: a burst of apps refreshing at once waits rather than being turned away.
+    return socket.create_server((host, port), family=family, backlog=128)
 
 
 def _bind_problem(host: str, port: int, error: OSError) -> str:
@@ -384,6 +355,46 @@ def _bind_problem(host: str, port: int, error: OSError) -> str:
     if error.errno == errno.EADDRNOTAVAIL:
         return f"{host} is not an address of this computer; try 127.0.0.1 or 0.0.0.0."
     return f"Could not listen on {host}:{port}: {error.strerror or error}."
+
+
+def open_feed(
+    vault: Vault,
+    host: str | None,
+    port: int | None,
+    token: str | None,
+    settings: FeedSettings,
+    log: Log,
+) -> tuple[FeedServer, list[str]]:
+    """The vault's feed server, bound and checked, not yet serving; and what to tell the user."""
+    host = host if host is not None else vault.config.serve.host
+    port = port if port is not None else vault.config.serve.port
+    check_access(host, token or None)  # before any work: a refusal should come at once
+    feed = VaultFeed(vault, settings)
+    cache = FeedCache(feed, log=log, remember=feed.first_served)
+    cache.current()  # build it now, so that a broken vault is reported before the URL
+    server = start_server(host, port, cache, token or None, log=log)
+    return server, announcement(server, host, vault, feed.counts)
+
+
+def announcement(server: FeedServer, host: str, vault: Vault, counts: tuple[int, int]) -> list[str]:
+    """Where to subscribe, in lines for the user."""
+    http_url, webcal_url = subscribe_urls(server, host)
+    lines = [
+        f"Serving the calendar of {vault.root} ({_counted(*counts)}).",
+        "Subscribe to it in your calendar app:",
+        f"  {webcal_url}",
+        f"  {http_url}",
+    ]
+    if is_loopback(host):
+        lines.append("Only apps on this computer can reach it; see --host and --token for others.")
+    return [*lines, "It follows your notes as you edit them. Press Ctrl+C to stop."]
+
+
+def _counted(followups: int, meetings: int) -> str:
+    def plural(count: int, word: str) -> str:
+        return f"{count} {word}{'' if count == 1 else 's'}"
+
+    return f"{plural(followups, 'follow-up')}, {plural(meetings, 'meeting')}"
 
 
 def subscribe_urls(server: FeedServer, host: str) -> tuple[str, str]:

@@ -106,43 +106,18 @@ def serve_command(
     no_followups: bool,
 ) -> None:
     """Serve the calendar for calendar apps to subscribe to; it stays current as notes change."""
-    from ..serve import serve_forever
+    from ..serve import open_feed, serve_forever
 
     vault = state.vault
     settings = _settings(vault, todo, no_meetings, no_followups)
-    serve_forever(start_feed_server(vault, host, port, token, settings))
+    server, announcement = open_feed(vault, host, port, token, settings, log=_say)
+    click.echo("\n".join(announcement))
+    serve_forever(server)
     click.echo("Stopped.", err=True)
 
 
-def start_feed_server(
-    vault: Vault, host: str | None, port: int | None, token: str | None, settings: FeedSettings
-) -> Any:
-    """A feed server bound and announced, not yet serving; `vault watch --serve` uses it too."""
-    from ..serve import FeedCache, VaultFeed, check_access, start_server
-
-    host = host if host is not None else vault.config.serve.host
-    port = port if port is not None else vault.config.serve.port
-    check_access(host, token or None)  # before any work: a refusal should come at once
-    feed = VaultFeed(vault, settings)
-    cache = FeedCache(feed, log=lambda line: click.echo(line, err=True))
-    cache.current()  # build it now, so that a broken vault is reported before the URL
-    server = start_server(host, port, cache, token or None, log=cache.log)
-    announce(server, host, vault, feed.counts)
-    return server
-
-
-def announce(server: Any, host: str, vault: Vault, counts: tuple[int, int]) -> None:
-    """Tell the user where to subscribe; `vault watch --serve` says the same."""
-    from ..serve import is_loopback, subscribe_urls
-
-    http_url, webcal_url = subscribe_urls(server, host)
-    click.echo(f"Serving the calendar of {vault.root} ({_counted(*counts)}).")
-    click.echo("Subscribe to it in your calendar app:")
-    click.echo(f"  {webcal_url}")
-    click.echo(f"  {http_url}")
-    if is_loopback(host):
-        click.echo("Only apps on this computer can reach it; see --host and --token for others.")
-    click.echo("It follows your notes as you edit them. Press Ctrl+C to stop.")
+def _say(line: str) -> None:
+    click.echo(line, err=True)
 
 
 def register(group: click.Group) -> None:

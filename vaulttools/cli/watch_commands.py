@@ -56,6 +56,7 @@ def watch_command(
         finally:
             if server is not None:
                 server.shutdown()
+                server.server_close()
 
 
 def _refreshed(written: list[str], server: Any) -> list[str]:
@@ -67,12 +68,14 @@ def _refreshed(written: list[str], server: Any) -> list[str]:
 
 def _start_feed(state: AppState, host: str | None, port: int | None, token: str | None) -> Any:
     from ..calendar import feed_settings
-    from ..serve import serve_in_thread
-    from .calendar_commands import start_feed_server
+    from ..serve import open_feed, serve_in_thread
 
     vault = state.vault
     settings = feed_settings(vault.config, vault.root.name)
-    server = start_feed_server(vault, host, port, token, settings)
+    server, announcement = open_feed(
+        vault, host, port, token, settings, log=lambda line: click.echo(line, err=True)
+    )
+    click.echo("\n".join(announcement))
     serve_in_thread(server)
     return server
 
