@@ -18,7 +18,7 @@ class FileRead(NamedTuple):
     data: bytes
     mtime_ns: int
     size: int
-    ctime_ns: int  # changes with permissions and owner too, which mtime does not
+    ctime_ns: int = 0  # changes with permissions and owner too, which mtime does not
 
 
 class Unreadable(Exception):
