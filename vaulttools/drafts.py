@@ -13,7 +13,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from .comments import blank_comments
 from .config import Me
 from .errors import TemplateError
 from .names import name_key
@@ -23,7 +22,6 @@ from .wikilinks import readable
 REQUEST_TEMPLATE = "draft-request.txt.j2"
 THANKS_TEMPLATE = "draft-thanks.txt.j2"
 MAX_POINTS = 3
-_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _BULLET = re.compile(r"^[ \t]*(?:[-*+]|\d+[.)])(?:[ \t]+\[.\])?[ \t]+")
 
 
@@ -144,28 +142,13 @@ def discussed_points(meeting: Note, limit: int = MAX_POINTS) -> list[str]:
     nobody filled in gives no points rather than the template's prompts.
     """
     points: list[str] = []
-    for line in _section_lines(meeting.body, "notes"):
+    for line in meeting.outline.section_lines(lambda title: title.strip().casefold() == "notes"):
         text = readable(_BULLET.sub("", line)).strip()
         if text and not text.startswith("#"):
             points.append(text.rstrip("."))
         if len(points) == limit:
             break
     return points
-
-
-def _section_lines(body: str, title: str) -> list[str]:
-    """The lines under the first heading called `title` (any case), up to the next heading."""
-    lines: list[str] = []
-    level: int | None = None
-    for line in blank_comments(body).split("\n"):
-        heading = _HEADING.match(line)
-        if heading and level is not None and len(heading[1]) <= level:
-            break
-        if heading and level is None and heading[2].strip().casefold() == title:
-            level = len(heading[1])
-        elif level is not None:
-            lines.append(line.rstrip("\r"))
-    return lines
 
 
 REQUEST_NEEDS = ("name", "about", "field")

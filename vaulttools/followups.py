@@ -15,7 +15,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
-from .comments import blank_comments
 from .links import Resolver
 from .model import Contact, FollowUp, Meeting
 from .names import name_key
@@ -26,9 +25,7 @@ if TYPE_CHECKING:  # reading notes needs the YAML parser; joining stored facts d
     from .tasks import Task
 
 DEFAULT_DURATION = 30
-_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
 _SUGGESTION_HEADING = re.compile(r"suggest|referr|introduc|names they", re.IGNORECASE)
-_CODE_SPAN = re.compile(r"(`+)[^`\n]*?\1")
 
 
 class PersonFacts(NamedTuple):
@@ -197,22 +194,11 @@ def _task_fact(note: Note, task: Task, occurrence: int) -> TaskFacts:
 
 def suggestions_in(note: Note) -> Iterator[Suggestion]:
     """Links under a heading such as "Names they suggested", up to the next heading."""
-    from .wikilinks import WIKILINK, link_target
+    from .notes import links_in
 
-    section_level: int | None = None
-    for line in _CODE_SPAN.sub("", blank_comments(note.body)).split("\n"):
-        heading = _HEADING.match(line) if line.startswith("#") else None
-        if heading:
-            level = len(heading[1])
-            if section_level is not None and level <= section_level:
-                section_level = None
-            if section_level is None and _SUGGESTION_HEADING.search(heading[2]):
-                section_level = level
-        elif section_level is not None and "[[" in line:
-            for raw in WIKILINK.findall(line):
-                target = link_target(raw)
-                if target:
-                    yield Suggestion(note.path, target)
+    for line in note.outline.section_lines(_SUGGESTION_HEADING.search):
+        for target in links_in(line):
+            yield Suggestion(note.path, target)
 
 
 # Joining the facts of all notes.

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from .comments import blank_comments
 from .front_matter import HANDLER, read_properties
-from .tasks import Task, parse_task
+from .structure import Heading, read_structure
+from .tasks import Task, task_at
 from .values import as_date, as_int, as_link, as_list, as_text, as_time
 from .wikilinks import WIKILINK, link_target
 
@@ -26,9 +28,7 @@ __all__ = [
 ]
 
 NOTE_KINDS = ("contact", "meeting", "organisation")
-_FENCE = re.compile(r"^[ \t>]*(```|~~~)")
 _CODE_SPAN = re.compile(r"(`+)[^`]*?\1")
-_CLOSING = ("---", "...")
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,7 @@ class Note:
     tasks: tuple[Task, ...] = ()
     links: tuple[str, ...] = ()  # link targets, from properties and body, in order
     problems: tuple[str, ...] = ()  # why parts of the note could not be read
+    outline: Outline = field(default_factory=lambda: Outline())  # read for contacts, meetings
 
     @property
     def stem(self) -> str:
@@ -68,6 +69,42 @@ class Note:
         return tuple(a for a in as_list(self.properties.get("aliases")) if isinstance(a, str))
 
 
+@dataclass(frozen=True)
+class Outline:
+    """A body's headings and its lines outside code, HTML and comments (comments blanked)."""
+
+    headings: tuple[Heading, ...] = ()
+    visible: tuple[tuple[int, str], ...] = ()  # (0-based line of the body, its text)
+
+    def section_lines(self, wanted: Callable[[str], bool]) -> Iterator[str]:
+        """The visible lines under each heading whose title is `wanted`, up to the next
+        heading of the same or a higher level; each line once."""
+        numbers = [number for number, _ in self.visible]
+        reached = 0
+        for start, end in self._sections(wanted):
+            first = max(bisect.bisect_right(numbers, start), reached)
+            reached = max(bisect.bisect_left(numbers, end), first)
+            yield from (line for _, line in self.visible[first:reached])
+
+    def _sections(self, wanted: Callable[[str], bool]) -> Iterator[tuple[int, int]]:
+        """(heading line, end line) of the wanted sections, in order."""
+        ends = _section_ends(self.headings)
+        for heading, end in zip(self.headings, ends, strict=True):
+            if wanted(heading.title):
+                yield heading.line, end
+
+
+def _section_ends(headings: tuple[Heading, ...]) -> list[int]:
+    """For each heading, the line of the next heading of the same or a higher level."""
+    nearest = dict.fromkeys(range(1, 7), 1 << 62)  # level -> closest such heading below
+    ends = [0] * len(headings)
+    for index in range(len(headings) - 1, -1, -1):
+        heading = headings[index]
+        ends[index] = min(nearest[level] for level in range(1, heading.level + 1))
+        nearest[heading.level] = heading.line
+    return ends
+
+
 def decode(data: bytes) -> tuple[str, tuple[str, ...]]:
     """Bytes of a note -> text; invalid UTF-8 is replaced and reported, never fatal."""
     try:
@@ -90,7 +127,7 @@ def parse_note(text: str, path: str, problems: tuple[str, ...] = ()) -> Note:
     )
     if note.kind is None:
         return note
-    tasks, body_links = scan_body(body, body_line)
+    tasks, body_links, outline = scan_body(body, body_line)
     return Note(
         path,
         properties,
@@ -99,6 +136,7 @@ def parse_note(text: str, path: str, problems: tuple[str, ...] = ()) -> Note:
         tasks=tasks,
         links=(*property_links(properties), *body_links),
         problems=note.problems,
+        outline=outline,
     )
 
 
@@ -113,26 +151,28 @@ def load_properties(raw: str | None) -> tuple[Mapping[str, Any], tuple[str, ...]
     return read_properties(raw)
 
 
-def scan_body(body: str, first_line: int) -> tuple[tuple[Task, ...], tuple[str, ...]]:
-    """Tasks and link targets in the body, skipping code blocks and comments."""
+def scan_body(body: str, first_line: int) -> tuple[tuple[Task, ...], tuple[str, ...], Outline]:
+    """Tasks, link targets and outline of the body, as Obsidian renders it."""
+    if "[" not in body and "#" not in body:
+        return (), (), Outline()
     visible = blank_comments(body)
-    tasks: list[Task] = []
-    links: list[str] = []
-    fence: str | None = None
-    for offset, line in enumerate(visible.split("\n")):
-        marker = _FENCE.match(line)
-        if marker and (fence is None or marker[1] == fence):
-            fence = None if fence else marker[1]
-            continue
-        if fence:
-            continue
-        if "[" in line:
-            task = parse_task(line, first_line + offset)
-            if task:
-                tasks.append(task)
-            prose = _CODE_SPAN.sub("", line) if "`" in line else line
-            links.extend(link_target(raw) for raw in WIKILINK.findall(prose))
-    return tuple(tasks), tuple(link for link in links if link)
+    structure = read_structure(visible)
+    lines = visible.split("\n")
+    tasks = tuple(task_at(lines[t.line], t.column, first_line + t.line) for t in structure.tasks)
+    shown = structure.visible_lines(lines)
+    return tasks, tuple(_links_in(shown)), Outline(structure.headings, tuple(shown))
+
+
+def _links_in(lines: list[tuple[int, str]]) -> Iterator[str]:
+    for _, line in lines:
+        yield from links_in(line)
+
+
+def links_in(line: str) -> Iterator[str]:
+    """Link targets in one line of prose, leaving out code spans."""
+    if "[[" in line:
+        prose = _CODE_SPAN.sub("", line) if "`" in line else line
+        yield from filter(None, (link_target(raw) for raw in WIKILINK.findall(prose)))
 
 
 def property_links(properties: Mapping[str, Any]) -> tuple[str, ...]:

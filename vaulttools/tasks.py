@@ -84,11 +84,15 @@ class Task:
 
 
 def parse_task(line: str, line_no: int) -> Task | None:
-    """A Task when the line is a Markdown task, else None."""
+    """A Task when the line looks like a Markdown task on its own, else None."""
     match = TASK_LINE.match(line.rstrip("\r\n"))
-    if not match:
-        return None
-    body = match["body"]
+    return task_at(line, match.start("status") - 1, line_no) if match else None
+
+
+def task_at(line: str, column: int, line_no: int) -> Task:
+    """The task whose `[ ]` starts at `column` of the line (Markdown structure said so)."""
+    line = line.rstrip("\r\n")
+    status, body = line[column + 1], line[column + 3 :].lstrip(" \t")
     dates: dict[str, dt.date] = {}
     reminder: dt.datetime | None = None
 
@@ -111,7 +115,7 @@ def parse_task(line: str, line_no: int) -> Task | None:
     text = _SPACES.sub(" ", _DECORATIONS.sub("", text)).strip()
     return Task(
         line=line_no,
-        status=match["status"],
+        status=status,
         text=text,
         due=dates.get("due"),
         scheduled=dates.get("scheduled"),

@@ -8,14 +8,17 @@ WIKILINK = re.compile(r"\[\[([^\[\]\n]+?)\]\]")
 
 
 def link_target(inner: str) -> str:
-    """The note a link points at: `Jane Doe#Notes|Jane` -> `Jane Doe`."""
-    return inner.split("|", 1)[0].split("#", 1)[0].strip()
+    """The note a link points at: `Jane Doe#Notes|Jane` -> `Jane Doe`.
+
+    In a table the pipe is escaped (`[[Sam Lee\\|Sam]]`); Obsidian reads it as the same pipe.
+    """
+    return inner.split("|", 1)[0].removesuffix("\\").split("#", 1)[0].strip()
 
 
 def link_display(inner: str) -> str:
     """What Obsidian shows for a link: its alias, else its target without the heading."""
     target, _, alias = inner.partition("|")
-    return (alias or target.split("#", 1)[0]).strip()
+    return (alias or target.removesuffix("\\").split("#", 1)[0]).strip()
 
 
 def readable(text: str) -> str:
