@@ -57,10 +57,10 @@ def test_a_task_date_that_is_no_date() -> None:
         "- [ ] Two 📅 2026-04-31 ⏳ 2026-06-31, not 2026-09-31 in the words\n"
     )
     assert problems_of(text) == [
-        "has a task on line 6 with 2026-02-30, which is not a date",
-        "has a task on line 7 with 2026-13-01, which is not a date",
-        "has a task on line 10 with 2026-04-31, which is not a date",
-        "has a task on line 10 with 2026-06-31, which is not a date",
+        "has a task on line 6 with 📅 2026-02-30, which is not a date (YYYY-MM-DD)",
+        "has a task on line 7 with [due:: 2026-13-01], which is not a date (YYYY-MM-DD)",
+        "has a task on line 10 with 📅 2026-04-31, which is not a date (YYYY-MM-DD)",
+        "has a task on line 10 with ⏳ 2026-06-31, which is not a date (YYYY-MM-DD)",
     ]
 
 

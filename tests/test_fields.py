@@ -20,7 +20,8 @@ def dataview_rule(line: str) -> list[Field]:
             if field:
                 found.append(field)
             position = line.find(opener, field.end if field else position + 1)
-    return sorted(found, key=lambda field: field.start)
+    found.sort(key=lambda field: field.start)
+    return [f for f in found if not any(o.start < f.start < o.end for o in found if o is not f)]
 
 
 def _field_from(line: str, start: int, opener: str, closer: str) -> Field | None:

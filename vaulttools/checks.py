@@ -6,8 +6,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,7 +16,6 @@ from .links import Resolver
 from .names import name_key
 from .notes import Note, as_date, as_int, as_text, as_time
 from .stages import CONTACT_STATUSES, MEETING_STATUSES, meeting_status
-from .tasks import TASK_LINE
 
 _DATE_PROPERTIES = {
     "contact": ("next_contact", "created"),
@@ -26,11 +23,6 @@ _DATE_PROPERTIES = {
     "organisation": ("created",),
 }
 _NAME_PROPERTIES = ("name",)
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-# Dates as tasks write them: after a Tasks emoji, or in a Dataview field such as [due:: …].
-_TASK_DATES = re.compile(
-    r"(?:[📅📆🗓⏳⌛🛫➕✅❌⏰]\ufe0f?[ \t]*|[\[(][A-Za-z][\w -]*?::[ \t]*)(\d{4}-\d{2}-\d{2})"
-)
 
 
 @dataclass(frozen=True)
@@ -53,30 +45,9 @@ def note_problems(note: Note) -> list[str]:
 
 
 def _task_date_problems(note: Note) -> Iterator[str]:
-    """Task dates that are no dates (2026-02-30): the follow-up would silently lose its day."""
-    body, seen = note.body, set()
-    for found in _ISO_DATE.finditer(body):  # quick: most dates are fine, then nothing to do
-        if _is_date(found[0]):
-            continue
-        start = body.rfind("\n", 0, found.start()) + 1
-        if start in seen:
-            continue
-        seen.add(start)
-        end = body.find("\n", found.end())
-        line = body[start : end if end != -1 else None]
-        if TASK_LINE.match(line):
-            number = note.body_line + body.count("\n", 0, start) + 1
-            for written in _TASK_DATES.findall(line):
-                if not _is_date(written):
-                    yield f"has a task on line {number} with {written}, which is not a date"
-
-
-def _is_date(text: str) -> bool:
-    try:
-        dt.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
+    """Task dates no reader takes, and dates Obsidian Tasks will not show: the task's remarks."""
+    for task in note.tasks:
+        yield from (f"has a task on line {task.line + 1} {remark}" for remark in task.remarks)
 
 
 def _property_problems(kind: str, props: Mapping[str, Any]) -> Iterator[str]:

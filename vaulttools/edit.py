@@ -14,7 +14,7 @@ from typing import Any
 
 from .errors import ConflictError, VaultError
 from .notes import Note, split_front_matter
-from .tasks import TASK_LINE, Task
+from .tasks import TASK_LINE, Task, parse_task
 
 _BOM = "\ufeff"
 # A block id (`^fu-7k2m`) closes the line; Obsidian Tasks keeps it there, so do we.
@@ -134,21 +134,19 @@ def tick_task(text: str, line_no: int, day: dt.date) -> str:
 
 
 def snooze_line(line: str, new_date: dt.date) -> str:
-    """Move a task's date to `new_date`: its due date, else its scheduled date, else add one.
+    """Move a task's date to `new_date`: the date its day is read from (`Task.day_span`:
+    due, else scheduled), else a due date no reader takes, else add one.
 
     A reminder (⏰) set on the old day moves with it, keeping its time of day.
     """
     match = _task_parts(line)
     _refuse_closed(match["status"])
-    description, tail = _split_block_id(match["body"])
     new = new_date.isoformat()
-    for pattern in (_EMOJI_DUE, _FIELD_DUE, _EMOJI_SCHEDULED, _FIELD_SCHEDULED):
-        found = pattern.search(description)
-        if found:
-            old = found[2]
-            description = _put(description, found, new)
-            description = _move_reminder(description, old, new)
-            return _rebuild(line, match, match["status"], description + tail)
+    task = parse_task(line, 0)
+    if task and task.day_span:
+        start, end = task.day_span
+        return _move_reminder(line[:start] + new + line[end:], line[start:end], new)
+    description, tail = _split_block_id(match["body"])
     marker = f" [due:: {new}]" if _uses_dataview(description) else f" 📅 {new}"
     return _rebuild(line, match, match["status"], description + marker + tail)
 

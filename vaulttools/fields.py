@@ -28,8 +28,17 @@ def inline_fields(line: str) -> list[Field]:
     """Every inline field of the line, by position."""
     if "::" not in line:
         return []
-    found = [*_fields_in(line, "["), *_fields_in(line, "(")]
-    return sorted(found, key=lambda field: field.start)
+    found = sorted([*_fields_in(line, "["), *_fields_in(line, "(")], key=lambda f: f.start)
+    return _outermost(found)
+
+
+def _outermost(fields: list[Field]) -> list[Field]:
+    """Fields not inside another: `[note:: see (due:: …)]` is one field, as Dataview reads it."""
+    kept: list[Field] = []
+    for field in fields:
+        if not kept or field.start >= kept[-1].end:
+            kept.append(field)
+    return kept
 
 
 def _fields_in(line: str, opener: str) -> list[Field]:

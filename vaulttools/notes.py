@@ -158,9 +158,18 @@ def scan_body(body: str, first_line: int) -> tuple[tuple[Task, ...], tuple[str, 
     visible = blank_comments(body)
     structure = read_structure(visible)
     lines = visible.split("\n")
-    tasks = tuple(task_at(lines[t.line], t.column, first_line + t.line) for t in structure.tasks)
+    raw = body.split("\n") if visible is not body else lines
+    tasks = tuple(
+        task_at(_without_code(lines[t.line]), t.column, first_line + t.line, raw[t.line])
+        for t in structure.tasks
+    )
     shown = structure.visible_lines(lines)
     return tasks, tuple(_links_in(shown)), Outline(structure.headings, tuple(shown))
+
+
+def _without_code(line: str) -> str:
+    """A task line with its code spans blanked: a date in code is no date."""
+    return _CODE_SPAN.sub(lambda span: " " * len(span[0]), line) if "`" in line else line
 
 
 def _links_in(lines: list[tuple[int, str]]) -> Iterator[str]:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass
 
+from .emoji_format import Span
 from .fields import Field, inline_fields
+from .task_dates import Dated, read_dates
 from .wikilinks import WIKILINK, link_target
 
 TASK_LINE = re.compile(
@@ -28,7 +29,7 @@ _EMOJI_DATE = re.compile(
     r"(?P<emoji>[" + "".join(_EMOJI_FIELDS.values()) + r"])\ufe0f?[ \t]*" + _DATE
 )
 _REMINDER = re.compile(r"⏰\ufe0f?[ \t]*" + _DATE + r"(?:[ T]([01]\d|2[0-3]):([0-5]\d))?")
-_DATAVIEW_KEYS = {
+_DESCRIPTION_KEYS = {
     "due": "due",
     "scheduled": "scheduled",
     "start": "start",
@@ -57,6 +58,10 @@ class Task:
     reminder: dt.datetime | None = None
     block_id: str | None = None
     links: tuple[str, ...] = ()
+    # Columns of the date `when` is read from, else of a due date written so no reader takes
+    # it: what `vault snooze` replaces.
+    day_span: tuple[int, int] | None = None
+    remarks: tuple[str, ...] = ()  # for `vault check`: "has a task on line N <remark>"
 
     @property
     def done(self) -> bool:
@@ -89,42 +94,45 @@ def parse_task(line: str, line_no: int) -> Task | None:
     return task_at(line, match.start("status") - 1, line_no) if match else None
 
 
-def task_at(line: str, column: int, line_no: int) -> Task:
-    """The task whose `[ ]` starts at `column` of the line (Markdown structure said so)."""
+def task_at(line: str, column: int, line_no: int, seen_line: str | None = None) -> Task:
+    """The task whose `[ ]` starts at `column` of the line (Markdown structure said so).
+
+    `seen_line` is the line with its comments, as Obsidian Tasks reads it, when `line` has
+    them blanked."""
     line = line.rstrip("\r\n")
-    status, body = line[column + 1], line[column + 3 :].lstrip(" \t")
-    dates: dict[str, dt.date] = {}
-    reminder: dt.datetime | None = None
-
-    body, block_id = _split_block_id(body)
-
-    for found in _EMOJI_DATE.finditer(body):
-        _put_date(dates, _emoji_field(found["emoji"]), found[2])
-    known = [field for field in inline_fields(body) if field.key.lower() in _DATAVIEW_KEYS]
-    for field in known:
-        key = _DATAVIEW_KEYS[field.key.lower()]
-        if key == "reminder":
-            reminder = _parse_reminder(field.value) or reminder
-        else:
-            _put_date(dates, key, field.value[:10])
-    reminder_match = _REMINDER.search(body)
-    if reminder_match:
-        reminder = _reminder_from(reminder_match) or reminder
-
-    text = _REMINDER.sub("", _EMOJI_DATE.sub("", _without(body, known)))
-    text = _SPACES.sub(" ", _DECORATIONS.sub("", text)).strip()
+    found = read_dates(line, column + 3, seen_line.rstrip("\r\n") if seen_line else None)
+    day = found.dates.get("due") or found.dates.get("scheduled")
+    text = _description(line[column + 3 :])
     return Task(
         line=line_no,
-        status=status,
+        status=line[column + 1],
         text=text,
-        due=dates.get("due"),
-        scheduled=dates.get("scheduled"),
-        done_on=dates.get("done"),
-        cancelled_on=dates.get("cancelled"),
-        reminder=reminder,
-        block_id=block_id,
+        due=_day_of(found.dates.get("due")),
+        scheduled=_day_of(found.dates.get("scheduled")),
+        done_on=_day_of(found.dates.get("done")),
+        cancelled_on=_day_of(found.dates.get("cancelled")),
+        reminder=found.reminder,
+        block_id=found.block_id or _split_block_id(line[column + 3 :].strip())[1],
         links=tuple(link_target(raw) for raw in WIKILINK.findall(text)),
+        day_span=(day.span.start, day.span.end) if day else _span(found.unreadable_due),
+        remarks=found.remarks,
     )
+
+
+def _span(span: Span | None) -> tuple[int, int] | None:
+    return (span.start, span.end) if span else None
+
+
+def _day_of(dated: Dated | None) -> dt.date | None:
+    return dated.day if dated else None
+
+
+def _description(body: str) -> str:
+    """The task's words: without dates, fields, priority, recurrence or block id."""
+    body = _split_block_id(body.strip())[0]
+    known = [field for field in inline_fields(body) if field.key.lower() in _DESCRIPTION_KEYS]
+    text = _REMINDER.sub("", _EMOJI_DATE.sub("", _without(body, known)))
+    return _SPACES.sub(" ", _DECORATIONS.sub("", text)).strip()
 
 
 def _split_block_id(body: str) -> tuple[str, str | None]:
@@ -136,16 +144,6 @@ def _split_block_id(body: str) -> tuple[str, str | None]:
     return trimmed[:caret].rstrip(" \t"), trimmed[caret + 1 :]
 
 
-def _emoji_field(emoji: str) -> str:
-    return next(name for name, signs in _EMOJI_FIELDS.items() if emoji in signs)
-
-
-def _put_date(dates: dict[str, dt.date], key: str, text: str) -> None:
-    # An impossible date such as 2026-02-30 is no date at all.
-    with contextlib.suppress(ValueError):
-        dates.setdefault(key, dt.date.fromisoformat(text))
-
-
 def _without(text: str, fields: list[Field]) -> str:
     """The text with these fields cut out."""
     kept, position = [], 0
@@ -153,20 +151,6 @@ def _without(text: str, fields: list[Field]) -> str:
         kept.append(text[position : field.start])
         position = field.end
     return "".join([*kept, text[position:]])
-
-
-def _reminder_from(match: re.Match[str]) -> dt.datetime | None:
-    try:
-        day = dt.date.fromisoformat(match[1])
-    except ValueError:
-        return None
-    hour, minute = (int(match[2]), int(match[3])) if match[2] else (0, 0)
-    return dt.datetime.combine(day, dt.time(hour, minute))
-
-
-def _parse_reminder(text: str) -> dt.datetime | None:
-    match = _REMINDER.match("⏰ " + text)
-    return _reminder_from(match) if match else None
 
 
 def task_id(note_key: str, task: Task, occurrence: int = 1) -> str:
