@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from .followups import MeetingFacts, PersonFacts, TaskFacts
-from .links import Resolver
+from .links import Resolver, obsidian_finds, stem_of
 from .names import name_key
 from .notes import Note, as_date, as_int, as_text, as_time
 from .stages import CONTACT_STATUSES, MEETING_STATUSES, meeting_status
+from .values import unquoted_link
 
 _DATE_PROPERTIES = {
     "contact": ("next_contact", "created"),
@@ -51,6 +52,13 @@ def _task_date_problems(note: Note) -> Iterator[str]:
 
 
 def _property_problems(kind: str, props: Mapping[str, Any]) -> Iterator[str]:
+    for key, value in props.items():
+        link = unquoted_link(value)
+        if link:
+            yield (
+                f"has {key}: {link} without quotes, which YAML reads as a list in a list: "
+                f'write {key}: "{link}"'
+            )
     for key in _NAME_PROPERTIES:
         value = props.get(key)
         if value is not None and not isinstance(value, str):
@@ -118,6 +126,12 @@ def _meeting_link_problems(
                 yield Problem(meeting.path, f"links its contact to [[{target}]], which is no note")
             elif path not in person_paths:
                 yield Problem(meeting.path, f"links its contact to {path}, which is not a contact")
+            elif not obsidian_finds(target, path):
+                message = (
+                    f"links its contact to [[{target}]], which vaulttools finds in {path} "
+                    f"but Obsidian does not: write [[{stem_of(path)}]]"
+                )
+                yield Problem(meeting.path, message)
 
 
 def _duplicate_people(people: Sequence[PersonFacts]) -> Iterator[Problem]:

@@ -138,6 +138,7 @@ def person_facts(note: Note) -> PersonFacts:
 
 def meeting_facts(note: Note) -> MeetingFacts:
     from .notes import as_date, as_int, as_text, as_time
+    from .values import time_of_day
 
     props = note.properties
     return MeetingFacts(
@@ -145,7 +146,7 @@ def meeting_facts(note: Note) -> MeetingFacts:
         id=note.id,
         contacts=meeting_contacts(props),
         date=as_date(props.get("date")),
-        time=as_time(props.get("time")),
+        time=as_time(props.get("time")) or time_of_day(props.get("date")),
         duration=_positive(as_int(props.get("duration"))),
         status=meeting_status(props.get("status")),
         location=as_text(props.get("location")),
@@ -156,11 +157,10 @@ def meeting_facts(note: Note) -> MeetingFacts:
 
 def meeting_contacts(props: Mapping[str, object]) -> tuple[str, ...]:
     """`contact` then `contacts` (a group), as link targets, without repeats."""
-    from .notes import as_link, as_list
+    from .values import as_links
 
-    values = [*as_list(props.get("contact")), *as_list(props.get("contacts"))]
-    targets = [as_link(value) for value in values]
-    return tuple(dict.fromkeys(target for target in targets if target))
+    targets = [*as_links(props.get("contact")), *as_links(props.get("contacts"))]
+    return tuple(dict.fromkeys(targets))
 
 
 def _positive(value: int | None) -> int | None:

@@ -47,6 +47,18 @@ def _without_extension(target: str) -> str:
     return target[:-3] if target.lower().endswith(".md") else target
 
 
+def obsidian_finds(target: str, path: str) -> bool:
+    """Whether Obsidian itself opens `path` for a link to `target`.
+
+    Obsidian matches a link to a file name (or the end of a path) ignoring case, and nothing
+    more: not through `aliases` (those only help its link suggester), not by folding `ß` to
+    `ss`, not across composed and decomposed accents or doubled spaces, as vaulttools does.
+    """
+    wanted = _without_extension(target.strip()).strip("/").lower()
+    stem_path = path.removesuffix(".md").lower()
+    return stem_path == wanted or stem_path.endswith("/" + wanted)
+
+
 Lookup = Callable[[str], Sequence[NameEntry]]
 
 

@@ -12,7 +12,7 @@ from .comments import blank_comments
 from .front_matter import HANDLER, read_properties
 from .structure import Heading, read_structure
 from .tasks import Task, task_at
-from .values import as_date, as_int, as_link, as_list, as_text, as_time
+from .values import as_date, as_int, as_link, as_list, as_text, as_time, unquoted_link
 from .wikilinks import WIKILINK, link_target
 
 __all__ = [
@@ -50,8 +50,9 @@ class Note:
 
     @property
     def kind(self) -> str | None:
-        kind = self.properties.get("type")
-        return kind if kind in NOTE_KINDS else None
+        """contact, meeting or organisation: `type`, or the first of its list that is one."""
+        kinds = as_list(self.properties.get("type"))
+        return next((kind for kind in kinds if kind in NOTE_KINDS), None)
 
     @property
     def id(self) -> str:
@@ -185,10 +186,11 @@ def links_in(line: str) -> Iterator[str]:
 
 
 def property_links(properties: Mapping[str, Any]) -> tuple[str, ...]:
-    """Link targets in top-level property values (text, or lists of text)."""
+    """Link targets in top-level property values (text, lists of text, unquoted links)."""
     found: list[str] = []
     for value in properties.values():
-        for item in value if isinstance(value, list) else (value,):
+        items = [unquoted_link(value)] if unquoted_link(value) else as_list(value)
+        for item in items:
             if isinstance(item, str) and "[[" in item:
                 found.extend(link_target(raw) for raw in WIKILINK.findall(item))
     return tuple(found)
