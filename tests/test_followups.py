@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from vaulttools.config import MeetingSettings
 from vaulttools.followups import Records, VaultFacts, build_records, facts_of
 from vaulttools.links import Resolver, names_of
 from vaulttools.notes import parse_note
@@ -13,11 +14,13 @@ from vaulttools.stages import contact_stage, is_thank_you, meeting_status, took_
 
 TODAY = dt.date(2026, 12, 10)
 
+DURATION = MeetingSettings().default_duration
+
 
 def records(notes: dict[str, str], today: dt.date = TODAY) -> Records:
     parsed = [parse_note(text, path) for path, text in notes.items()]
     links = Resolver.from_entries(e for n in parsed for e in names_of(n.path, n.aliases))
-    return build_records(VaultFacts.from_notes(parsed), links, today)
+    return build_records(VaultFacts.from_notes(parsed), links, today, DURATION)
 
 
 JANE = "---\ntype: contact\nid: ct-jane\nname: Jane Doe\naliases: [Janey]\n---\n# Jane\n"
@@ -248,7 +251,7 @@ def test_names_suggested_in_a_meeting_not_yet_contacted() -> None:
         "m.md": meeting(body=body),
     }
     found = records(notes)
-    assert [(s.name, s.suggested_by, s.contact_note) for s in found.suggested] == [
+    assert [(s.name, s.suggested_by, s.contact_note) for s in found.waiting] == [
         ("Carol King", "Jane Doe", None)
     ]
     assert [(i.introducer, i.person, i.suggested) for i in found.introductions] == [

@@ -10,12 +10,17 @@ import pytest
 import yaml
 
 from vaulttools.cli.app import AppState
+from vaulttools.config import MeetingSettings
+from vaulttools.followups import VaultFacts, build_records
+from vaulttools.links import Resolver
 from vaulttools.notes import parse_note
-from vaulttools.referrals import how_we_met, suggested_names
+from vaulttools.referrals import how_we_met
 
 from .conftest import RunVault
 
 TODAY = dt.date(2026, 12, 3)
+
+DURATION = MeetingSettings().default_duration
 
 
 @pytest.fixture(autouse=True)
@@ -113,17 +118,12 @@ def test_create_reports_a_name_it_cannot_use_and_creates_the_rest(
 
 def test_heading_variants_and_section_end() -> None:
     body = (
-        "---\ntype: meeting\n---\n"
+        "---\ntype: meeting\ncontact: Jane\ndate: 2026-12-01\n---\n"
         "## Notes\n[[Outside Before]]\n"
         "## Who else they SUGGESTED I talk to\n- [[One]]\n### Sub-heading\n- [[Two]]\n"
         "## Next steps\n- [[Outside After]]\n"
     )
-    note = parse_note(body, "Meetings/m.md")
-    from vaulttools.model import Meeting
-
-    meeting = Meeting(
-        "Meetings/m.md", "m", "Jane", ("Jane",), dt.date(2026, 12, 1), None, 30, "done"
-    )
-    found = suggested_names([(meeting, note)], lambda target, source: None)
+    facts = VaultFacts.from_notes([parse_note(body, "Meetings/m.md")])
+    found = build_records(facts, Resolver.from_entries([]), TODAY, DURATION).suggested
     assert [s.name for s in found] == ["One", "Two"]
     assert how_we_met(found[0]) == "Suggested by Jane (2026-12-01 meeting)"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
 from .links import Resolver
-from .model import Contact, FollowUp, Meeting
+from .model import Contact, FollowUp, Meeting, Suggested
 from .names import name_key
 from .stages import contact_stage, is_planned, is_thank_you, meeting_status, took_place
 
@@ -24,7 +24,6 @@ if TYPE_CHECKING:  # reading notes needs the YAML parser; joining stored facts d
     from .notes import Note
     from .tasks import Task
 
-DEFAULT_DURATION = 30
 _SUGGESTION_HEADING = re.compile(r"suggest|referr|introduc|names they", re.IGNORECASE)
 
 
@@ -212,23 +211,23 @@ class Introduction(NamedTuple):
     suggested: bool = False  # from a meeting's suggestions rather than `referred_by`
 
 
-class SuggestedName(NamedTuple):
-    """A name someone suggested that the user has not got in touch with yet."""
-
-    name: str
-    suggested_by: str | None
-    meeting: str  # the note where it was suggested
-    contact_note: str | None  # the contact's note when one exists already
-
-
 @dataclass(frozen=True)
 class Records:
     followups: list[FollowUp]
     meetings: list[Meeting]
     contacts: list[Contact]
-    suggested: list[SuggestedName] = field(default_factory=list)
+    suggested: list[Suggested] = field(default_factory=list)  # every name, first meeting first
     introductions: list[Introduction] = field(default_factory=list)
     organisations: Mapping[str, str] = field(default_factory=dict)  # path -> name
+
+    @property
+    def waiting(self) -> list[Suggested]:
+        """Suggested names not contacted yet: no contact note, or a contact still a prospect."""
+        stages = {contact.note: contact.status for contact in self.contacts}
+        waiting = [
+            s for s in self.suggested if stages.get(s.contact_note or "", "prospect") == "prospect"
+        ]
+        return sorted(waiting, key=lambda s: name_key(s.name))
 
 
 @dataclass(frozen=True)
@@ -295,7 +294,7 @@ def build_records(
     facts: VaultFacts,
     resolver: Resolver,
     today: dt.date,
-    default_duration: int = DEFAULT_DURATION,
+    default_duration: int,
 ) -> Records:
     """Join every note's facts into the records listings, the calendar and reports use."""
     join = _Joiner(facts, resolver, today, default_duration)
@@ -316,7 +315,7 @@ def build_records(
         followups=followups,
         meetings=meetings,
         contacts=contacts,
-        suggested=_suggested(join, contacts),
+        suggested=_suggested(join, meetings),
         introductions=_introductions(join),
         organisations={path: org.name for path, org in join.organisations.items()},
     )
@@ -485,19 +484,27 @@ def _contact(
     )
 
 
-def _suggested(join: _Joiner, contacts: Sequence[Contact]) -> list[SuggestedName]:
-    """Suggested names with no contact note, or whose contact is still a prospect."""
-    stage = {contact.note: contact.status for contact in contacts}
-    found: dict[str, SuggestedName] = {}
-    for suggestion in join.facts.suggestions:
-        path = join.person_path(suggestion.target, suggestion.path)
-        if path and stage.get(path) != "prospect":
+def _suggested(join: _Joiner, meetings: Sequence[Meeting]) -> list[Suggested]:
+    """Every name suggested in a meeting, once, from the earliest meeting that names it."""
+    by_note = {meeting.note: meeting for meeting in meetings}
+    order = {meeting.note: index for index, meeting in enumerate(meetings)}
+    found: dict[str, Suggested] = {}
+    for suggestion in sorted(join.facts.suggestions, key=lambda s: order.get(s.path, 1 << 30)):
+        meeting = by_note.get(suggestion.path)
+        note = join.resolver.resolve(suggestion.target, suggestion.path)
+        contact = note if note in join.people else None
+        name = join.people[contact].name if contact else _last_part(suggestion.target)
+        if meeting is None or not name or name_key(name) == name_key(meeting.contact or ""):
             continue
-        people = join.meeting_people.get(suggestion.path) or []
-        by = join.people[people[0]].name if people else None
-        name = join.people[path].name if path else suggestion.target
-        found.setdefault(path or name_key(name), SuggestedName(name, by, suggestion.path, path))
-    return sorted(found.values(), key=lambda s: name_key(s.name))
+        found.setdefault(
+            note or name_key(name),
+            Suggested(name, meeting.contact, meeting.note, meeting.date, note, contact),
+        )
+    return list(found.values())
+
+
+def _last_part(target: str) -> str:
+    return target.rsplit("/", 1)[-1].removesuffix(".md").strip()
 
 
 def _introductions(join: _Joiner) -> list[Introduction]:

@@ -162,9 +162,9 @@ def _meeting_line(meeting: Meeting) -> str:
 
 def _suggested_part(records: Records) -> str:
     lines = ["## Names suggested, not yet contacted", ""]
-    if not records.suggested:
+    if not records.waiting:
         return "\n".join([*lines, "_None waiting._"])
-    for suggestion in records.suggested:
+    for suggestion in records.waiting:
         by = f", suggested by {_plain(suggestion.suggested_by)}" if suggestion.suggested_by else ""
         if suggestion.contact_note:
             name = _link(suggestion.contact_note, suggestion.name)

@@ -61,6 +61,22 @@ class Contact:
     organisation_note: str | None = None  # the organisation's note, when it has one
 
 
+@dataclass(frozen=True)
+class Suggested:
+    """A name suggested in a meeting note, with what the vault knows of that person so far."""
+
+    name: str  # the contact's name when they have a note, else as written in the link
+    suggested_by: str | None  # the meeting's (first) contact, by name
+    meeting: str  # the meeting note where it was first suggested
+    date: dt.date | None  # that meeting's date
+    note: str | None  # the note the link resolves to, if any
+    contact_note: str | None = None  # that note, when it is a contact's
+
+    @property
+    def has_note(self) -> bool:
+        return self.note is not None
+
+
 def to_json(record: Any) -> dict[str, Any]:
     """A record as JSON-ready data: dates as YYYY-MM-DD, tuples as lists."""
     return {key: _plain(value) for key, value in asdict(record).items()}

@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import Contact, FollowUp, Meeting, to_json
+from .model import Contact, FollowUp, Meeting, Suggested, to_json
 from .names import name_key
-from .referrals import Suggested, followed_up
+from .referrals import followed_up
 from .stages import is_planned, is_thank_you, took_place
 from .wikilinks import readable
 

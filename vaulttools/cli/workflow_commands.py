@@ -22,7 +22,7 @@ from .options import DATE
 
 if TYPE_CHECKING:
     from ..index import Index
-    from ..referrals import Suggested
+    from ..model import Suggested
 
 AUTO = "auto"
 REPORT_NOTE = "Informational Interviews Report {date}.md"
@@ -180,22 +180,14 @@ def status_command(state: AppState, name: str, stage: str) -> None:
 
 
 def _suggested(state: AppState, index: Index) -> list[Suggested]:
-    """Every name suggested in a meeting note, resolved against the vault's notes."""
-    from ..referrals import suggested_names
-
-    pairs = []
-    for meeting in index.meetings(today=state.today):
-        try:
-            _, _, note = _read_note(state.vault, meeting.note)
-        except (OSError, VaultError):
-            continue  # a note that vanished or cannot be read suggests nobody
-        pairs.append((meeting, note))
-    return suggested_names(pairs, index.resolver().resolve)
+    """Every name suggested in a meeting note, as the index holds them."""
+    return index.records(today=state.today).suggested
 
 
 def _referral_json(referral: Suggested, created: str | None = None) -> dict[str, Any]:
     data = to_json(referral)
     data.pop("note", None)
+    data.pop("contact_note", None)  # a referral has no note yet
     if created is not None:
         data["created"] = created
     return data

@@ -136,7 +136,7 @@ class Index:
     @_recovering
     def records(self, today: dt.date | None = None) -> Records:
         """Follow-ups, meetings and contacts joined across notes, as of `today`."""
-        from ..followups import DEFAULT_DURATION, build_records
+        from ..followups import build_records
         from .queries import load_facts
 
         # Keyed by the index's generation too: another process may have changed it.
@@ -144,7 +144,11 @@ class Index:
         if key not in self._records:
             self._records.clear()
             facts = load_facts(self._connection)
-            duration = self.vault.config.meetings.default_duration or DEFAULT_DURATION
+            from ..config import MeetingSettings
+
+            duration = (
+                self.vault.config.meetings.default_duration or MeetingSettings.default_duration
+            )
             self._records[key] = build_records(facts, self.resolver(), key[0], duration)
         return self._records[key]
 
