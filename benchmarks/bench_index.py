@@ -11,12 +11,12 @@ a target is missed:
   peak memory (cold index)    < 150 MB
 
 The baseline is a Python loop, timed inside its process, that reads every note and parses
-it with python-frontmatter (PyYAML's C loader). Every `vault` time is a whole process, start-up
-included. Each time is the best of several rounds, and "x baseline" divides best times (the
-verdict uses it). "per round" is the median of the ratios within each round, where the
-baseline and the command ran moments apart: on a shared machine whose speed drifts, it is
-the steadier of the two. Byte code is cached (in a temporary folder),
-as in any installed copy.
+it with python-frontmatter (PyYAML's C loader). Every `vault` time is a whole process,
+start-up included. Each time is the best of several rounds, and "x baseline" divides best
+times (the verdict uses it). "per round" is the median of the ratios within each round, where
+the baseline and the command ran moments apart: on a shared machine whose speed drifts, it is
+the steadier of the two; "spread" is the lowest and highest of those ratios. Byte code is
+cached (in a temporary folder), as in any installed copy.
 """
 
 from __future__ import annotations
@@ -82,6 +82,7 @@ class Row:
     seconds: float | None
     ratio: float | None  # best time over best baseline
     round_ratio: float | None  # median over rounds of time over that round's baseline
+    spread: tuple[float, float] | None  # lowest and highest of those per-round ratios
     target: str
     ok: bool
     shown: str = ""
@@ -145,18 +146,21 @@ def measure(root: Path, runs: int, env: dict[str, str]) -> list[Row]:
     subprocess.run(vault_command(root, "index"), env=env, check=True, stdout=subprocess.DEVNULL)
     rounds = [one_round(root, env) for _ in range(runs)]
     base, cold, single, still, listing = (min(times) for times in zip(*rounds, strict=True))
-    per_round = [statistics.median(r[i] / r[0] for r in rounds) for i in range(5)]
+    ratios = [[r[i] / r[0] for r in rounds] for i in range(5)]
+    per_round = [statistics.median(values) for values in ratios]
+    spread = [(min(values), max(values)) for values in ratios]
     memory = peak_memory_mb(root, env)
     return [
-        Row("baseline: python-frontmatter", base, 1.0, per_round[0], "", True),
-        Row("cold vault index", cold, cold / base, per_round[1], f"<= {COLD_LIMIT}x",
-            cold / base <= COLD_LIMIT),
-        Row("  the same in one process", single, single / base, per_round[2], "", True),
-        Row("no-change vault index", still, still / base, per_round[3],
+        Row("baseline: python-frontmatter", base, 1.0, per_round[0], spread[0], "", True),
+        Row("cold vault index", cold, cold / base, per_round[1], spread[1],
+            f"<= {COLD_LIMIT}x", cold / base <= COLD_LIMIT),
+        Row("  the same in one process", single, single / base, per_round[2], spread[2], "",
+            True),
+        Row("no-change vault index", still, still / base, per_round[3], spread[3],
             f"<= {NO_CHANGE_LIMIT}x", still / base <= NO_CHANGE_LIMIT),
-        Row("vault followups (process)", listing, listing / base, per_round[4],
+        Row("vault followups (process)", listing, listing / base, per_round[4], spread[4],
             f"< {FOLLOWUPS_SECONDS} s", listing < FOLLOWUPS_SECONDS),
-        Row("peak memory (cold index)", None, None, None, f"< {MEMORY_MB} MB",
+        Row("peak memory (cold index)", None, None, None, None, f"< {MEMORY_MB} MB",
             memory < MEMORY_MB, f"{memory:.0f} MB"),
     ]  # fmt: skip
 
@@ -164,15 +168,18 @@ def measure(root: Path, runs: int, env: dict[str, str]) -> list[Row]:
 def print_table(title: str, rows: list[Row]) -> None:
     print(title)
     print(
-        f"  {'measure':<28} {'time':>9} {'x baseline':>11} {'per round':>10}  {'target':<10} result"
+        f"  {'measure':<28} {'time':>9} {'x baseline':>11} {'per round':>10} {'spread':>11}"
+        f"  {'target':<10} result"
     )
     for row in rows:
         shown = row.shown or f"{row.seconds:.3f} s"
         ratio = f"{row.ratio:.2f}" if row.ratio is not None else ""
         per_round = f"{row.round_ratio:.2f}" if row.round_ratio is not None else ""
+        spread = f"{row.spread[0]:.2f}-{row.spread[1]:.2f}" if row.spread else ""
         verdict = "" if not row.target else ("ok" if row.ok else "MISSED")
         print(
-            f"  {row.label:<28} {shown:>9} {ratio:>11} {per_round:>10}  {row.target:<10} {verdict}"
+            f"  {row.label:<28} {shown:>9} {ratio:>11} {per_round:>10} {spread:>11}"
+            f"  {row.target:<10} {verdict}"
         )
     print()
 

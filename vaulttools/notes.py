@@ -161,11 +161,16 @@ def scan_body(body: str, first_line: int) -> tuple[tuple[Task, ...], tuple[str, 
     lines = visible.split("\n")
     raw = body.split("\n") if visible is not body else lines
     tasks = tuple(
-        task_at(_without_code(lines[t.line]), t.column, first_line + t.line, raw[t.line])
-        for t in structure.tasks
+        _task(lines[t.line], raw[t.line], t.column, first_line + t.line) for t in structure.tasks
     )
     shown = structure.visible_lines(lines)
     return tasks, tuple(_links_in(shown)), Outline(structure.headings, tuple(shown))
+
+
+def _task(visible: str, raw: str, column: int, line_no: int) -> Task:
+    """The task on a line; Obsidian Tasks reads `raw`, with its code and comments."""
+    line = _without_code(visible)
+    return task_at(line, column, line_no, raw if raw != line else None)
 
 
 def _without_code(line: str) -> str:

@@ -79,9 +79,12 @@ def read_dates(line: str, start: int, seen_line: str | None = None) -> TaskDates
         found = found or _loose(line, start, name)
         if found:
             dates[name] = found
+    # Tasks reads the same as us unless comments were blanked or our ⏰ was taken off the end.
+    same = seen_line is None and "reminder" not in ours.dates
+    seen = ours.dates if same else read_from_end(seen_line or line, start).dates
     remarks = [
         *_not_a_task_to_tasks(dates, seen_line or line, start),
-        *_unseen_by_tasks(dates, seen_line or line, start),
+        *_unseen_by_tasks(dates, seen),
         *_unread(line, start, dates, fields),
     ]
     reminder = _reminder(ours.dates.get("reminder"), fields, line, start)
@@ -128,6 +131,8 @@ def _from_fields(line: str, fields: list[Field], name: str) -> Dated | None:
 def _loose(line: str, start: int, name: str) -> Dated | None:
     """The first emoji date for `name` anywhere in the line, as Dataview reads one."""
     signs = _SIGNS.get(name, "")
+    if not any(sign in line for sign in signs):
+        return None
     for found in _LOOSE.finditer(line, start):
         value = found["value"] or ""
         day = _day(value[:10]) if found["sign"] in signs and not value[10:11].isdigit() else None
@@ -144,9 +149,8 @@ def _not_a_task_to_tasks(dates: dict[str, Dated], seen_line: str, start: int) ->
     return []
 
 
-def _unseen_by_tasks(dates: dict[str, Dated], seen_line: str, start: int) -> Iterator[str]:
+def _unseen_by_tasks(dates: dict[str, Dated], seen: dict[str, Span]) -> Iterator[str]:
     """Emoji dates that Obsidian Tasks, reading the same line, does not see."""
-    seen = read_from_end(seen_line, start).dates
     for name in ("due", "scheduled"):
         dated = dates.get(name)
         if dated is None or dated.source == "dataview":
