@@ -28,8 +28,13 @@ TASK = "- [ ] Send a thank-you to [[Jane Doe]] 📅 2026-12-02 ^fu-race1\n"
 LINUX = sys.platform.startswith("linux")
 
 
-def start_vault(root: Path, *args: str) -> subprocess.Popen[str]:
-    command = [sys.executable, "-m", "vaulttools", "--vault", str(root), *args]
+def start_vault(root: Path, *args: str, system: str | None = None) -> subprocess.Popen[str]:
+    """`vault` in its own process; `system` takes that system's branches (see platforms)."""
+    command = [sys.executable, "-m", "vaulttools"]
+    if system:  # without an exchange (macOS's call is not on Linux; Windows has none)
+        forced = f"from vaulttools import platforms; platforms.current = lambda: {system!r}"
+        command = [sys.executable, "-c", f"{forced}; from vaulttools.cli import main; main()"]
+    command += ["--vault", str(root), *args]
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -77,10 +82,14 @@ def one_sentence(stderr: str) -> str:
     return lines[0]
 
 
-def test_an_editor_save_during_done_survives(vault: Path, jane: Path) -> None:
+SYSTEMS = [None, "macos", "windows"]  # this system's own way, and the two others' branches
+
+
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_an_editor_save_during_done_survives(vault: Path, jane: Path, system: str | None) -> None:
     theirs = jane.read_bytes() + b"- typed in Obsidian while vault done ran\n"
     with holding_lock(vault):
-        process = start_vault(vault, "done", "fu-race1")
+        process = start_vault(vault, "done", "fu-race1", system=system)
         wait_for(lambda: temporaries(jane.parent), "vault's edited copy")
         save_like_an_editor(jane, theirs)
     _, stderr = process.communicate(timeout=120)
@@ -90,10 +99,11 @@ def test_an_editor_save_during_done_survives(vault: Path, jane: Path) -> None:
     assert temporaries(jane.parent) == []
 
 
-def test_an_in_place_save_during_done_survives(vault: Path, jane: Path) -> None:
+@pytest.mark.parametrize("system", SYSTEMS)
+def test_an_in_place_save_during_done_survives(vault: Path, jane: Path, system: str | None) -> None:
     theirs = jane.read_bytes()[:1000] + b"\n- rewritten in place\n"
     with holding_lock(vault):
-        process = start_vault(vault, "done", "fu-race1")
+        process = start_vault(vault, "done", "fu-race1", system=system)
         wait_for(lambda: temporaries(jane.parent), "vault's edited copy")
         with open(jane, "r+b") as stream:  # truncate, then write: an in-place save
             stream.truncate(0)
@@ -263,3 +273,22 @@ def test_a_deleted_note_is_not_recreated(tmp_path: Path) -> None:
     with pytest.raises(VaultError, match="deleted"):
         snapshot.replace(b"y")
     assert not note.exists()
+
+
+@pytest.mark.parametrize("system", ["windows", "linux"])
+def test_only_systems_with_a_swap_call_offer_an_exchange(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, system: str
+) -> None:
+    from vaulttools import fsops, platforms
+
+    monkeypatch.setattr(platforms, "current", lambda: system)
+    first, second = tmp_path / "a", tmp_path / "b"
+    first.write_bytes(b"one")
+    second.write_bytes(b"two")
+    if system == "windows" or not LINUX:
+        with pytest.raises(fsops.Unsupported):
+            exchange(first, second)
+        assert (first.read_bytes(), second.read_bytes()) == (b"one", b"two")
+    else:
+        exchange(first, second)
+        assert (first.read_bytes(), second.read_bytes()) == (b"two", b"one")
