@@ -128,6 +128,8 @@ def test_a_linked_state_folder_is_refused(tmp_path: Path, vault: Path, run: RunV
     result = run("--vault", vault, "followups")
     assert result.exit_code == 1 and "symbolic link" in result.output
     assert not (moved / "index.sqlite").exists()
+    again = run("init", vault)
+    assert again.exit_code == 1 and "symbolic link" in again.output
 
 
 def test_export_through_a_link_writes_its_target(vault: Path, in_vault: RunVault) -> None:

@@ -14,6 +14,7 @@ from .errors import NoSuchNoteError, NoteExistsError, TemplateError, UsageError
 from .lookup import resolve_name
 from .names import check_name, name_key, safe_stem
 from .notes import Note, as_link, as_text, load_properties, parse_note, split_front_matter
+from .ownfiles import refuse_symlink
 from .templates import Renderer, new_id, package_templates_dir
 from .vault import Vault, check_config_paths, create_exclusive, iter_markdown
 
@@ -27,6 +28,7 @@ def init_vault(root: Path) -> list[Path]:
     """Make `root` a vault, or adopt the Obsidian vault there. Returns what it created."""
     created: list[Path] = []
     state = root / CONFIG_DIR
+    refuse_symlink(state)
     if not state.is_dir():
         state.mkdir(parents=True)
         created.append(state)
