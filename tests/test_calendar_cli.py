@@ -19,7 +19,8 @@ import pytest
 import vobject
 from ical.calendar_stream import IcsCalendarStream
 
-from vaulttools.calendar import feed_settings, unfold
+from vaulttools.calendar import feed_settings
+from vaulttools.calendar_items import item_uid
 from vaulttools.serve import FeedCache, VaultFeed, serve_in_thread, start_server
 from vaulttools.vault import Vault
 
@@ -59,11 +60,19 @@ def calendar_file(vault: Path) -> bytes:
 
 
 def uids(data: bytes) -> list[str]:
-    return re.findall(r"^UID:(.*)$", unfold(data.decode()), flags=re.MULTILINE)
+    return re.findall(r"^UID:(.*?)\r?$", unfold(data.decode()), flags=re.MULTILINE)
 
 
-def block_ids(data: bytes) -> set[str]:
-    return {uid.split("@")[0] for uid in uids(data)}
+def block_ids(data: bytes, vault: Path) -> set[str]:
+    """The ids of the vault's follow-ups and meeting that the feed holds, by their UIDs."""
+    found = set(uids(data))
+    ids = {item_uid("followup", block): block for block in followup_ids(vault)}
+    ids[item_uid("meeting", _meeting_id(vault))] = _meeting_id(vault)
+    return {block for uid, block in ids.items() if uid in found}
+
+
+def unfold(data: str) -> str:
+    return re.sub(r"\r\n[ \t]", "", data)
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -91,7 +100,7 @@ def test_export_writes_the_calendar_file_once(interview: Path, in_vault: RunVaul
     assert path.stat().st_mtime_ns == written
     data = path.read_bytes()
     assert len(uids(data)) == 5
-    assert block_ids(data) == {*followup_ids(interview), _meeting_id(interview)}
+    assert block_ids(data, interview) == {*followup_ids(interview), _meeting_id(interview)}
 
 
 def test_export_to_standard_output_and_to_a_file(
@@ -110,7 +119,7 @@ def test_the_meeting_is_at_the_right_time_in_new_york(interview: Path, in_vault:
     data = calendar_file(interview)
     new_york = ZoneInfo("America/New_York")
     expected = dt.datetime(2026, 12, 3, 16, 0, tzinfo=new_york)  # 10:00 in Auckland, NZDT
-    meeting_uid = f"{_meeting_id(interview)}@my-vault.vaulttools"
+    meeting_uid = item_uid("meeting", _meeting_id(interview))
     by_icalendar = {
         str(e["UID"]): e.decoded("DTSTART")
         for e in icalendar.Calendar.from_ical(data).walk("VEVENT")
@@ -134,7 +143,7 @@ def test_ticked_and_cancelled_followups_leave_the_feed(interview: Path, in_vault
     edit(interview / MEETING, "- [ ] Connect with", "- [-] Connect with")
     assert "(2 follow-ups, 1 meeting)" in export(in_vault)
     after = calendar_file(interview)
-    assert block_ids(after) == {reflect, names, _meeting_id(interview)}
+    assert block_ids(after, interview) == {reflect, names, _meeting_id(interview)}
     assert set(uids(after)) < set(uids(before))
 
 
@@ -167,7 +176,7 @@ def test_a_fresh_index_gives_the_same_bytes(interview: Path, in_vault: RunVault)
 def test_a_closed_meeting_leaves_the_feed(interview: Path, in_vault: RunVault, status: str) -> None:
     edit(interview / MEETING, "status: planned", f"status: {status}")
     assert "(4 follow-ups, 0 meetings)" in export(in_vault)
-    assert _meeting_id(interview) not in block_ids(calendar_file(interview))
+    assert _meeting_id(interview) not in block_ids(calendar_file(interview), interview)
 
 
 def test_a_deleted_note_leaves_the_feed(interview: Path, in_vault: RunVault) -> None:
@@ -245,8 +254,8 @@ def test_the_served_feed_follows_the_notes(served: tuple[str, VaultFeed, Path]) 
     _, thanks, *_ = followup_ids(vault)
     edit(vault / MEETING, "- [ ] Send a thank-you", "- [x] Send a thank-you")
     second, new_etag = fetch(url)
-    assert thanks in block_ids(first)
-    assert thanks not in block_ids(second)
+    assert thanks in block_ids(first, vault)
+    assert thanks not in block_ids(second, vault)
     assert new_etag != etag
     assert feed.builds == 2
 

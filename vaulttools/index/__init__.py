@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # the parser, YAML and the joining are imported when first ne
     from ..followups import Records
     from ..links import NameEntry, Resolver
     from ..model import Contact, FollowUp, Meeting
+    from .calendar_cache import CalendarStore
     from .queries import NoteSummary, SearchHit
 
 __all__ = ["Index", "SyncReport", "fresh_index", "write_index_note"]
@@ -262,6 +263,12 @@ class Index:
         facts = load_facts(self._connection)
         across = vault_problems(facts.people, facts.meetings, facts.tasks, self.resolver())
         return sorted([*own, *across], key=lambda problem: problem.note)
+
+    def calendar_store(self) -> CalendarStore:
+        """The calendar's components, kept here between runs."""
+        from .calendar_cache import CalendarStore
+
+        return CalendarStore(self._connection)
 
     # What outputs were last made from, so that an unchanged vault costs nothing.
 

@@ -9,13 +9,15 @@ from pathlib import Path
 from .. import __version__
 from ..errors import VaultError
 from ..ownfiles import refuse_symlink
+from .calendar_cache import TABLE as CALENDAR_TABLE
 
 # Raise whenever a table changes or what is stored for a note is read differently. The
 # package's version is part of it too, so that a new release reads every note again.
-SCHEMA_VERSION = f"9/{__version__}"
+SCHEMA_VERSION = f"10/{__version__}"
 INDEX_FILE = "index.sqlite"
 
-TABLES = """
+TABLES = (
+    """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE files (
     path TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL,
@@ -48,6 +50,8 @@ CREATE VIRTUAL TABLE search USING fts5 (
     tokenize = 'unicode61 remove_diacritics 2'
 );
 """
+    + CALENDAR_TABLE
+)
 
 # Tables holding rows keyed by a note's path: what a changed or deleted note replaces.
 NOTE_TABLES = (
