@@ -1,7 +1,8 @@
 """Follow-ups and meetings -> one iCalendar feed (RFC 5545, RFC 7986). Pure: no I/O here.
 
-Every component is built with the icalendar library (calendar_items.py) and kept by what it
-is made from (component_cache.py), so a feed in which one item changed costs one component.
+Every component is built with the icalendar library (calendar_items.py: one builder per kind,
+for other callers too) and kept by what it is made from (component_cache.py), so a feed in
+which one item changed costs one component, and one in which nothing changed none at all.
 The same records and the same cache give the same bytes, whatever order the records come in.
 """
 
@@ -11,21 +12,9 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-import icalendar
-
-from .calendar_items import (
-    UTC_ZONES,
-    ZONE_YEARS,
-    build_followup,
-    build_meeting,
-    build_todo,
-    clock_of,
-    followup_uid,
-    meeting_uid,
-)
+from .calendar_ids import UTC_ZONES, ZONE_YEARS, clock_of, followup_uid, meeting_uid
 from .calendar_settings import FeedSettings, feed_settings
 from .calendar_words import followup_summary, meeting_summary, obsidian_url
 from .component_cache import (
@@ -37,16 +26,15 @@ from .component_cache import (
     memory_cache,
 )
 from .model import FollowUp, Meeting
-from .vtimezone import vtimezone
+
+if TYPE_CHECKING:  # icalendar is imported when a component has to be built, not to reuse one
+    import icalendar
 
 __all__ = [
     "ComponentCache",
     "FeedSettings",
     "RenderedCalendar",
     "build_calendar",
-    "build_followup",
-    "build_meeting",
-    "build_todo",
     "calendar_from_index",
     "feed_identity",
     "feed_settings",
@@ -134,10 +122,11 @@ def _render(
     talks = feed_meetings(meetings) if settings.meetings else []
     parts = _Parts(settings, cache, note_time)
     components = [parts.meeting(m) for m in talks] + [parts.followup(f) for f in tasks]
-    cache.settle()
     years = {year for component in components for year in component.zone_years}
+    head = parts.header() + parts.timezone(years)
+    cache.settle()
     body = b"".join(component.data for component in components)
-    data = _header(settings) + _timezone(settings.zone, years) + body + _END
+    data = head + body + _END
     return RenderedCalendar(data, followups=len(tasks), meetings=len(talks))
 
 
@@ -179,9 +168,10 @@ class _Parts:
         self.cache = cache
         self.note_time = note_time
         self.seen: dict[str, int] = {}
-        self.build_followup = build_todo if settings.todo else build_followup
 
     def meeting(self, meeting: Meeting) -> CachedComponent:
+        from .calendar_items import build_meeting
+
         uid = self._unique(lambda n: meeting_uid(meeting, n))
         return self.cache.component(
             uid,
@@ -191,13 +181,29 @@ class _Parts:
         )
 
     def followup(self, item: FollowUp) -> CachedComponent:
+        from .calendar_items import build_followup, build_todo
+
+        build = build_todo if self.settings.todo else build_followup
         uid = self._unique(lambda n: followup_uid(item, n))
         return self.cache.component(
             uid,
             content_key(_without_line(item), uid),
-            lambda stamp: self.build_followup(item, self.settings, uid, stamp),
+            lambda stamp: build(item, self.settings, uid, stamp),
             lambda: self.note_time(item.note),
         )
+
+    def header(self) -> bytes:
+        key = content_key(self.settings, _HEADER)
+        built = self.cache.component(_HEADER, key, lambda _: _header(self.settings), _unknown)
+        return built.data.removesuffix(_END)
+
+    def timezone(self, years: set[int]) -> bytes:
+        """The zone's VTIMEZONE when any time is written in it; none for UTC."""
+        zone = self.settings.zone
+        if zone in UTC_ZONES or not years:
+            return b""
+        key = content_key((zone, ZONE_YEARS), _TIMEZONE)
+        return self.cache.component(_TIMEZONE, key, lambda _: _vtimezone(zone), _unknown).data
 
     def _unique(self, uid_for: Callable[[int], str]) -> str:
         """A block id copied into two places gives two items: clients would show only one
@@ -208,13 +214,21 @@ class _Parts:
         return first if count == 1 else uid_for(count)
 
 
-@lru_cache(maxsize=8)
-def _header(settings: FeedSettings) -> bytes:
+_HEADER, _TIMEZONE = "VCALENDAR", "VTIMEZONE"  # cached like components, under these names
+
+
+def _unknown() -> None:
+    return None
+
+
+def _header(settings: FeedSettings) -> icalendar.Calendar:
     """VCALENDAR's own properties: its name and how often to look for changes.
 
     No X-WR-TIMEZONE: readers that follow it (Google's way, recurring-ical-events) turn UTC
     times into that zone's wall clock and lose which of a repeated hour's two was meant.
     """
+    import icalendar
+
     calendar = icalendar.Calendar()
     calendar.add("VERSION", "2.0")
     calendar.add("PRODID", PRODUCT_ID)
@@ -226,11 +240,10 @@ def _header(settings: FeedSettings) -> bytes:
     refresh = icalendar.vDuration(dt.timedelta(minutes=settings.refresh_minutes))
     calendar.add("REFRESH-INTERVAL", refresh, parameters={"VALUE": "DURATION"})
     calendar.add("X-PUBLISHED-TTL", refresh)
-    return calendar.to_ical().removesuffix(_END)
+    return calendar
 
 
-def _timezone(zone: str, years: set[int]) -> bytes:
-    """The zone's VTIMEZONE when any time is written in it; none for UTC."""
-    if zone in UTC_ZONES or not years:
-        return b""
+def _vtimezone(zone: str) -> icalendar.Timezone:
+    from .vtimezone import vtimezone
+
     return vtimezone(zone, ZONE_YEARS[0], ZONE_YEARS[-1])

@@ -10,12 +10,19 @@ the years 1 and 9999) make the item a whole-day one.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import icalendar
 
+from .calendar_ids import (
+    UTC_ZONES,
+    ZONE_YEARS,
+    clock_of,
+    followup_uid,
+    item_uid,
+    meeting_uid,
+)
 from .calendar_settings import FeedSettings
 from .calendar_words import (
     clean,
@@ -25,39 +32,14 @@ from .calendar_words import (
     meeting_summary,
     obsidian_url,
 )
-from .dates import parse_time
-from .errors import UsageError
 from .model import FollowUp, Meeting
 
+__all__ = ["build_followup", "build_meeting", "build_todo", "item_uid", "zone_years"]
+
 TIMED_FOLLOWUP_MINUTES = 15
-UID_DOMAIN = "vaulttools"
-UTC_ZONES = frozenset({"UTC", "Etc/UTC", "Etc/Universal", "Universal", "Etc/Zulu", "Zulu", "UCT"})
-# Years in which a time is written in the vault's zone, and that the VTIMEZONE covers; outside
-# them, in UTC. The VTIMEZONE is the same for every feed in a zone: some readers (vobject,
-# and Radicale through it) keep the first one they see for a TZID for as long as they run.
-ZONE_YEARS = range(2000, 2101)
 TIMED_PROPERTIES = ("DTSTART", "DTEND", "DUE")
 
 Span = tuple[dt.datetime, dt.datetime]
-
-
-# --- UIDs -----------------------------------------------------------------------------------
-
-
-def meeting_uid(meeting: Meeting, occurrence: int = 1) -> str:
-    return item_uid("meeting", meeting.id, occurrence)
-
-
-def followup_uid(item: FollowUp, occurrence: int = 1) -> str:
-    return item_uid("followup", item.id, occurrence)
-
-
-def item_uid(kind: str, item_id: str, occurrence: int = 1) -> str:
-    """A hash of the item's id, which is relative to the vault: moving or renaming the vault
-    keeps it, and it tells a reader nothing about the disk. `occurrence` above 1 tells apart
-    copies of one block id."""
-    seed = f"{kind}\n{item_id}" + (f"\n{occurrence}" if occurrence > 1 else "")
-    return f"{hashlib.sha256(seed.encode('utf-8')).hexdigest()[:32]}@{UID_DOMAIN}"
 
 
 # --- Components -----------------------------------------------------------------------------
@@ -238,12 +220,3 @@ def _plain(moment: dt.datetime) -> bool:
 
 def _zone(name: str) -> dt.tzinfo:
     return dt.UTC if name in UTC_ZONES else ZoneInfo(name)
-
-
-def clock_of(value: str | None) -> dt.time | None:
-    if not value:
-        return None
-    try:
-        return dt.time.fromisoformat(parse_time(value))
-    except UsageError:
-        return None  # an unreadable time: keep the item as a whole-day one

@@ -17,18 +17,19 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-
-import icalendar
+from typing import TYPE_CHECKING
 
 from . import __version__
-from .calendar_items import zone_years
 from .calendar_settings import FeedSettings
+
+if TYPE_CHECKING:  # icalendar is imported only when a component is built
+    import icalendar
 
 # Raise when components are built differently, so that cached bytes are not reused.
 COMPONENT_FORMAT = 1
 _MEMORY_FEEDS = 8  # feeds a long-running process keeps in memory
 
-Build = Callable[[dt.datetime], icalendar.Component]  # a component, given its DTSTAMP
+Build = Callable[[dt.datetime], "icalendar.Component"]  # a component, given its DTSTAMP
 NoteTime = Callable[[str], float | None]  # when a note was last saved, if known
 
 
@@ -81,6 +82,8 @@ class ComponentCache:
             return entry
         stamp = self._stamp(entry, saved())
         component = build(dt.datetime.fromtimestamp(stamp, dt.UTC))
+        from .calendar_items import zone_years
+
         entry = CachedComponent(content, stamp, component.to_ical(), tuple(zone_years(component)))
         self.entries[uid] = entry
         self.changed.add(uid)

@@ -22,14 +22,14 @@ _DAY = 24 * 3600
 
 
 @lru_cache(maxsize=64)
-def vtimezone(zone_name: str, first_year: int, last_year: int) -> bytes:
+def vtimezone(zone_name: str, first_year: int, last_year: int) -> icalendar.Timezone:
     """The zone's offsets from the start of `first_year` to the end of `last_year`."""
     changes = _changes(ZoneInfo(zone_name), first_year, last_year)
     zone = icalendar.Timezone()
     zone.add("TZID", zone_name)
     for (daylight, offset_from, offset_to, name), onsets in _by_observance(changes).items():
         zone.add_component(_observance(daylight, offset_from, offset_to, name, onsets))
-    return zone.to_ical()
+    return zone
 
 
 def _observance(
