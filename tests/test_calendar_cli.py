@@ -172,6 +172,49 @@ def test_a_fresh_index_gives_the_same_bytes(interview: Path, in_vault: RunVault)
     assert calendar_file(interview) == before
 
 
+def export_in_a_process(vault: Path) -> bytes:
+    """`vault export-ics -o -` as its own process: nothing kept in memory from a run before."""
+    command = [sys.executable, "-m", "vaulttools", "--vault", str(vault), "export-ics", "-o", "-"]
+    done = subprocess.run(command, capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def stamps(data: bytes) -> dict[str, dt.datetime]:
+    calendar = icalendar.Calendar.from_ical(data)
+    return {str(e["UID"]): e.decoded("DTSTAMP") for e in calendar.walk("VEVENT")}
+
+
+def test_each_run_gives_the_same_bytes_even_from_a_fresh_index(interview: Path) -> None:
+    first = export_in_a_process(interview)
+    assert export_in_a_process(interview) == first
+    (interview / ".vaulttools" / "index.sqlite").unlink()
+    assert export_in_a_process(interview) == first  # stamps come from the notes' saves
+
+
+def test_a_moved_meeting_gets_a_later_stamp_and_the_rest_keep_theirs(interview: Path) -> None:
+    before = stamps(export_in_a_process(interview))
+    edit(interview / MEETING, "time: '10:00'", "time: '11:30'")
+    after = stamps(export_in_a_process(interview))
+    finished = dt.datetime.now(dt.UTC)
+    moved = item_uid("meeting", _meeting_id(interview))
+    assert after[moved] > before[moved]
+    assert after[moved] <= finished  # never in the future, though the note's time is
+    assert {u: t for u, t in after.items() if u != moved} == {
+        u: t for u, t in before.items() if u != moved
+    }
+
+
+def test_moving_the_vault_keeps_every_uid(interview: Path, tmp_path: Path) -> None:
+    before = uids(export_in_a_process(interview))
+    moved = tmp_path / "elsewhere" / "Renamed vault"
+    moved.parent.mkdir()
+    interview.rename(moved)
+    after = uids(export_in_a_process(moved))
+    assert after == before
+    assert not any("vault" in uid.split("@")[0].casefold() for uid in after)
+
+
 @pytest.mark.parametrize("status", ["cancelled", "done"])
 def test_a_closed_meeting_leaves_the_feed(interview: Path, in_vault: RunVault, status: str) -> None:
     edit(interview / MEETING, "status: planned", f"status: {status}")

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Protocol
 
-from .calendar import FeedSettings, feed_identity, render_calendar
+from .calendar import FeedSettings, calendar_from_index, feed_identity
 from .errors import VaultError
 from .vault import Vault, iter_markdown
 
@@ -171,12 +171,14 @@ class VaultFeed:
         with fresh_index(self.vault) as index:
             followups = index.followups() if self.settings.followups else []
             meetings = index.meetings() if self.settings.meetings else []
-        records = feed_identity(followups, meetings)
-        if records != self._records:
-            rendered = render_calendar(followups, meetings, self.settings)
-            self._data, self._records = rendered.data, records
-            self.counts = (rendered.followups, rendered.meetings)
-            self.builds += 1
+            records = feed_identity(followups, meetings)
+            if records != self._records:
+                # With the components (and their DTSTAMPs) the index keeps: the same bytes
+                # as `export-ics`, and after a restart.
+                rendered = calendar_from_index(index, self.settings)
+                self._data, self._records = rendered.data, records
+                self.counts = (rendered.followups, rendered.meetings)
+                self.builds += 1
         return self._data
 
     def first_served(self, etag: str, now: int) -> int:
