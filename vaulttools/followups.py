@@ -13,6 +13,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, NamedTuple
 
 from .links import Resolver
@@ -216,9 +217,18 @@ class Records:
     followups: list[FollowUp]
     meetings: list[Meeting]
     contacts: list[Contact]
-    suggested: list[Suggested] = field(default_factory=list)  # every name, first meeting first
-    introductions: list[Introduction] = field(default_factory=list)
     organisations: Mapping[str, str] = field(default_factory=dict)  # path -> name
+    join: _Joiner | None = field(default=None, repr=False, compare=False)
+
+    # Joined when first asked for: a listing of follow-ups needs neither.
+    @cached_property
+    def suggested(self) -> list[Suggested]:
+        """Every name suggested in a meeting, first meeting first."""
+        return _suggested(self.join, self.meetings) if self.join else []
+
+    @cached_property
+    def introductions(self) -> list[Introduction]:
+        return _introductions(self.join) if self.join else []
 
     @property
     def waiting(self) -> list[Suggested]:
@@ -315,9 +325,8 @@ def build_records(
         followups=followups,
         meetings=meetings,
         contacts=contacts,
-        suggested=_suggested(join, meetings),
-        introductions=_introductions(join),
         organisations={path: org.name for path, org in join.organisations.items()},
+        join=join,
     )
 
 
