@@ -100,6 +100,8 @@ def test_apple_google_and_vcard4_cards_become_contacts(vault: Path, in_vault: Ru
     assert jose["email"] == "jose.alvarez@harbourside.example"  # item1.EMAIL;type=pref
     assert jose["phone"] == "+64 21 555 0142"  # the preferred number, not the first
     assert jose["linkedin"] == "https://www.linkedin.com/in/jose-alvarez-example"
+    jose_text = (vault / "Contacts" / "José Álvarez.md").read_text(encoding="utf-8")
+    assert "- Other ways to reach them: jose.a@example.net, +64 4 555 0101\n" in jose_text
     sione = properties(vault / "Contacts" / "Sione Tupou-Fifita.md")
     assert sione["role"] == (  # a folded line, with an escaped comma
         "Engineering Manager at Tui Software Co-op, responsible for the platform and data teams"

@@ -70,6 +70,8 @@ class ContactRequest:
     how_we_met: str | None = None
     referred_by: str | None = None
     tags: tuple[str, ...] = ()
+    other_emails: tuple[str, ...] = ()  # besides `email`, e.g. from a vCard
+    other_phones: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,8 @@ class Scaffolder:
             "phone": request.phone,
             "linkedin": request.linkedin,
             "how_we_met": request.how_we_met,
+            "other_emails": list(request.other_emails),
+            "other_phones": list(request.other_phones),
             "referred_by": referred_by,
             "referred_by_link": _link_to(referrer) if referrer else _link_or_none(referred_by),
             "tags": list(request.tags),

@@ -112,6 +112,8 @@ def _create(scaffolder: Scaffolder, person: Person, folder: str, dry_run: bool) 
         phone=person.phones[0] if person.phones else None,
         linkedin=person.linkedin,
         how_we_met=person.how_we_met,
+        other_emails=person.emails[1:],
+        other_phones=person.phones[1:],
     )
     path = scaffolder.new_contact(request)
     return Outcome(person, "created", scaffolder.vault.relative(path))
