@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
+import pytest
 import vobject
 import yaml
 
 from .conftest import RunVault
 
 DATA = Path(__file__).resolve().parent / "data"
+NODE_DIR = Path(__file__).resolve().parent / "interop" / "node"
 
 
 def properties(note: Path) -> dict:
@@ -169,3 +175,34 @@ def test_an_import_file_that_is_not_text_is_one_sentence(
     result = in_vault("import", "linkedin", bad)
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1 and "not UTF-8" in result.stderr
+
+
+def test_mozillas_ical_js_reads_the_exported_vcards(
+    vault: Path, in_vault: RunVault, tmp_path: Path
+) -> None:
+    """Thunderbird's reader, not ours: every card and field as the contact notes hold them."""
+    node = shutil.which("node")
+    reader = NODE_DIR / "read-vcard.mjs"
+    if not (node and (NODE_DIR / "node_modules" / "ical.js").is_dir()):
+        if os.environ.get("CI") == "true":
+            pytest.fail("node with ical.js is missing; .ci/run runs npm ci in tests/interop/node")
+        pytest.skip("node with ical.js is missing (npm ci in tests/interop/node)")
+    in_vault("import", "vcard", DATA / "apple-contacts.vcf")
+    in_vault("import", "linkedin", DATA / "linkedin-connections.csv")
+    out = tmp_path / "contacts.vcf"
+    assert in_vault("export", "vcard", "-o", out).exit_code == 0
+
+    done = subprocess.run([node, reader, out], capture_output=True, text=True, timeout=120)
+
+    assert done.returncode == 0, done.stderr
+    cards = {card["fn"]: card for card in json.loads(done.stdout)}
+    notes = {p.stem: properties(p) for p in (vault / "Contacts").glob("*.md")}
+    assert set(cards) == {note["name"] for note in notes.values()} and len(cards) == 7
+    for note in notes.values():
+        card = cards[note["name"]]
+        assert (card["kind"], card["version"], card["uid"]) == ("vcard", "4.0", note["id"])
+        assert card["email"] == note["email"] and card["tel"] == note["phone"]
+        assert card["title"] == note["role"] and card["url"] == note["linkedin"]
+        organisation = note["organisation"] and note["organisation"].strip("[]")
+        assert card["org"] == organisation
+    assert cards["Sione Tupou-Fifita"]["n"][:2] == ["Tupou-Fifita", "Sione"]
