@@ -292,3 +292,39 @@ def test_only_systems_with_a_swap_call_offer_an_exchange(
     else:
         exchange(first, second)
         assert (first.read_bytes(), second.read_bytes()) == (b"two", b"one")
+
+
+ASKER = """
+import os, sys
+from vaulttools.fsops import being_written
+descriptor = os.open(sys.argv[1], os.O_RDONLY)
+print(sorted({str(being_written(descriptor)) for _ in range(50_000)}))
+"""
+OPENER = """
+import pathlib, sys, time
+pathlib.Path(sys.argv[2]).touch()
+end = time.monotonic() + 60
+while time.monotonic() < end:
+    open(sys.argv[1], "ab").close()
+"""
+
+
+@pytest.mark.skipif(not LINUX, reason="leases are Linux's")
+def test_asking_whether_a_file_is_being_written_survives_writers_arriving(
+    tmp_path: Path,
+) -> None:
+    """A writer opening the file just as the lease is held breaks it: that must not kill us."""
+    note = tmp_path / "note.md"
+    note.write_bytes(b"x")
+    started = tmp_path / "opener started"
+    opener = subprocess.Popen([sys.executable, "-c", OPENER, str(note), str(started)])
+    try:
+        wait_for(started.exists, "the opener")
+        asker = subprocess.run(
+            [sys.executable, "-c", ASKER, str(note)], capture_output=True, text=True, timeout=120
+        )
+    finally:
+        opener.kill()
+        opener.wait()
+    assert asker.returncode == 0, asker.stderr  # not ended by SIGIO
+    assert asker.stdout.strip() == "['False', 'True']"  # it saw the writer, and saw it gone

@@ -119,8 +119,12 @@ def being_written(descriptor: int) -> bool | None:
     if platforms.current() != "linux":
         return None
     import fcntl
+    import signal
 
     try:
+        # Should a writer open the file while we hold the lease, the kernel tells us with a
+        # signal: SIGIO by default, which would end this process; SIGWINCH is ignored.
+        fcntl.fcntl(descriptor, getattr(fcntl, "F_SETSIG", 10), signal.SIGWINCH)
         fcntl.fcntl(descriptor, fcntl.F_SETLEASE, fcntl.F_RDLCK)
     except OSError as error:  # EAGAIN: a writer has it open; else no leases here (EACCES, ...)
         return True if error.errno == errno.EAGAIN else None
