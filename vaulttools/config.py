@@ -64,6 +64,15 @@ host = "127.0.0.1"
 # The port `vault serve` listens on.
 port = 8765
 
+[caldav]
+# The CalDAV server `vault caldav sync` keeps in step with your follow-ups and meetings, and
+# your user name there. The password is never kept here: it comes from the system keyring,
+# or from $VAULT_CALDAV_PASSWORD.
+url = ""
+username = ""
+# The calendar on that server, by name; it is created when missing. Empty: calendar.name.
+calendar = ""
+
 [me]
 # Your name, for the messages `vault draft` writes.
 name = ""
@@ -106,6 +115,13 @@ class ServeSettings:
 
 
 @dataclass(frozen=True)
+class CaldavSettings:
+    url: str = ""
+    username: str = ""
+    calendar: str = ""  # empty: the calendar's name (calendar.name)
+
+
+@dataclass(frozen=True)
 class Me:
     name: str = ""
     email: str = ""
@@ -122,6 +138,7 @@ class Config:
     meetings: MeetingSettings = field(default_factory=MeetingSettings)
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
     serve: ServeSettings = field(default_factory=ServeSettings)
+    caldav: CaldavSettings = field(default_factory=CaldavSettings)
     me: Me = field(default_factory=Me)
 
     @property
@@ -144,6 +161,7 @@ _SECTIONS = {
     "meetings": MeetingSettings,
     "calendar": CalendarSettings,
     "serve": ServeSettings,
+    "caldav": CaldavSettings,
     "me": Me,
 }
 

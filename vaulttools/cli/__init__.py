@@ -19,6 +19,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "workflow_commands": ("done", "snooze", "status", "referrals", "draft", "report"),
     "watch_commands": ("watch",),
     "import_commands": ("import", "export"),
+    "caldav_commands": ("caldav",),
 }
 
 
