@@ -4,7 +4,12 @@ and Xandikos, read and changed by the caldav library as a phone would change the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import caldav
@@ -360,10 +365,12 @@ def test_a_rejected_item_is_reported_and_the_rest_is_sent(
 
     real_put = client.RemoteCalendar.put
 
-    def refuse_calls(self: client.RemoteCalendar, href: str, data: bytes, etag: str | None):
+    def refuse_calls(
+        self: client.RemoteCalendar, href: str, data: bytes, etag: str | None, *, create: bool
+    ) -> str | None:
         if b"Call Jane" in data:  # the server's answer to an item it will not store
             data = data.replace(b"BEGIN:VTODO", b"BEGIN:VTODO\r\nDTSTART:not a date")
-        return real_put(self, href, data, etag)
+        return real_put(self, href, data, etag, create=create)
 
     monkeypatch.setattr(client.RemoteCalendar, "put", refuse_calls)
     report = sync_vault(Vault.open(vault), account, PASSWORD)
@@ -397,3 +404,39 @@ def test_a_thousand_followups(vault: Path, radicale_server: Server) -> None:
 def test_the_account_is_read_back_from_config(sync: RunVault, server: Server, notes: Path) -> None:
     first_sync(sync, server)
     assert account_of(Vault.open(notes)) == Account(server.url, USER, CALENDAR)
+
+
+# vault watch --caldav ----------------------------------------------------------------------
+
+
+def wait_until(condition: Callable[[], bool], what: str, seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def test_watch_caldav_sends_a_moved_followup(
+    sync: RunVault, radicale_server: Server, notes: Path
+) -> None:
+    first_sync(sync, radicale_server)
+    environment = {**os.environ, "VAULT_CALDAV_PASSWORD": PASSWORD}
+    command = [sys.executable, "-m", "vaulttools", "--vault", str(notes), "watch", "--caldav"]
+    watcher = subprocess.Popen(command, env=environment, stderr=subprocess.PIPE, text=True)
+    try:
+        calendar = notes / ".vaulttools" / "calendar.ics"
+        wait_until(calendar.exists, "the watcher's first pass")
+        write(notes, JANE, jane().replace(f"📅 {day(1)}", f"📅 {day(7)}"))
+        moved = dt.date.fromisoformat(day(7))
+
+        def due_on_server() -> object:
+            return by_summary(radicale_server, "Thank-you").icalendar_component.decoded("due")
+
+        wait_until(lambda: due_on_server() == moved, "the new date on the server")
+    finally:
+        watcher.send_signal(signal.SIGINT)
+        _, stderr = watcher.communicate(timeout=30)
+    assert watcher.returncode == 0, stderr
+    assert "Traceback" not in stderr and "CalDAV (1 sent" in stderr

@@ -128,9 +128,10 @@ class RemoteCalendar:
                 found[path_of(item.url)] = (item.props.get("{DAV:}getetag"), item.data)
         return found
 
-    def put(self, href: str, data: bytes, etag: str | None) -> str | None:
-        """Create (etag None) or replace (only the version `etag`) an item; its new ETag."""
-        condition = {"If-Match": etag} if etag else {"If-None-Match": "*"}
+    def put(self, href: str, data: bytes, etag: str | None, *, create: bool) -> str | None:
+        """Create an item (only where none is), or replace it (only the version `etag`, when
+        known); its new ETag, when the server says."""
+        condition = {"If-None-Match": "*"} if create else {"If-Match": etag} if etag else {}
         headers = {"Content-Type": "text/calendar; charset=utf-8", **condition}
         with one_sentence(self.server):
             response = self.client.put(self._url(href), data.decode("utf-8"), headers)

@@ -101,3 +101,36 @@ def remember_account(vault: Vault, account: Account) -> bool:
         if section.get(key, "") != value:
             section[key] = value
     return write_if_changed(path, tomlkit.dumps(document).encode("utf-8"))
+
+
+class Follower:
+    """For `vault watch --caldav`: a sync after each batch of changes and each quiet spell.
+
+    A failure is one line on the report and the watch goes on; the next sync finishes the job.
+    """
+
+    def __init__(self, vault: Vault, report: Callable[[str], None]) -> None:
+        from .secrets import find_password
+
+        self.vault = vault
+        self.account = account_of(vault)
+        if not self.account.url:
+            from ..errors import UsageError
+
+            raise UsageError("No CalDAV server yet: run 'vault caldav sync --url …' once first.")
+        self.password = find_password(self.account.url, self.account.username)
+        self.report = report
+
+    def __call__(self) -> list[str]:
+        from ..errors import VaultError
+
+        try:
+            done = sync_vault(self.vault, self.account, self.password)
+        except VaultError as error:
+            self.report(str(error))
+            return []
+        for problem in done.problems:
+            self.report(problem)
+        if not (done.sent or done.ticked):
+            return []
+        return [f"CalDAV ({done.sent} sent, {len(done.ticked)} ticked in notes)"]

@@ -28,7 +28,7 @@ class Remote(Protocol):
     def href_for(self, uid: str) -> str: ...
     def changes(self, token: str | None) -> Listing: ...
     def fetch(self, hrefs: list[str]) -> dict[str, tuple[str | None, str]]: ...
-    def put(self, href: str, data: bytes, etag: str | None) -> str | None: ...
+    def put(self, href: str, data: bytes, etag: str | None, *, create: bool) -> str | None: ...
     def delete(self, href: str, etag: str | None) -> None: ...
 
 
@@ -86,8 +86,21 @@ class Sync:
             self._one(uid, local.get(uid), seen.get(uid), uid in gone)
             self.after_step()
         if self.complete:
-            self.state.token = listing.token
+            self.state.token = self._token_after_writes(listing.token)
         return self.report
+
+    def _token_after_writes(self, token: str | None) -> str | None:
+        """A token that covers our own writes, when the server's changes since `token` are
+        exactly those; else `token`, so that the next sync looks at them again. (A server may
+        leave out an item created and deleted after a token, so our creations must not
+        stay behind it.)"""
+        if not self.report.sent or token is None:
+            return token
+        after = self.remote.changes(token)
+        ours = {entry.href: entry.etag for entry in self.state.entries.values()}
+        explained = all(href in ours and ours[href] == etag for href, etag in after.etags.items())
+        removed = after.deleted - {e.href for e in self.state.entries.values() if e.gone}
+        return after.token if explained and not removed and not after.complete else token
 
     # What the server says ----------------------------------------------------------------
 
@@ -100,14 +113,17 @@ class Sync:
             if not (href in by_href and etag and self.state.entries[by_href[href]].etag == etag)
         ]
         bodies = {h: (listing.etags[h], listing.data[h]) for h in changed if h in listing.data}
-        missing = [href for href in changed if href not in bodies]
-        bodies.update(self.remote.fetch(missing) if missing else {})
+        # An item whose version we lost track of (a write that lost a race) is looked at again.
+        unsure = [e.href for e in self.state.entries.values() if e.etag is None and not e.gone]
+        wanted = [href for href in changed if href not in bodies]
+        wanted += [href for href in unsure if href not in listing.etags]
+        bodies.update(self.remote.fetch(wanted) if wanted else {})
         seen = {}
         for href, (etag, data) in bodies.items():
             item = from_ical(data, self.settings.zone)
             if item and self._ours(item, href, by_href):
                 seen[item.uid] = _Seen(href, etag, item)
-        removed = listing.deleted
+        removed = listing.deleted | (set(unsure) - bodies.keys())
         if listing.complete:
             removed = set(by_href) - set(listing.etags)
         gone = {by_href[href] for href in removed if href in by_href}
@@ -145,7 +161,7 @@ class Sync:
         if seen is not None or (entry is not None and not entry.gone):
             href = seen.href if seen else entry.href  # type: ignore[union-attr]
             etag = seen.etag if seen else entry.etag  # type: ignore[union-attr]
-            if not self._attempt(lambda: self.remote.delete(href, etag), uid):
+            if not self._attempt(lambda: self.remote.delete(href, etag), uid, href):
                 return
             self.report.deleted += 1
         self.state.entries.pop(uid, None)
@@ -177,8 +193,8 @@ class Sync:
         data = to_ical(item, self.settings, self.now)
         where = href or self.remote.href_for(item.uid)
         creating = href is None
-        put = lambda: self.remote.put(where, data, None if creating else etag)  # noqa: E731
-        result = self._attempt(put, item.summary)
+        put = lambda: self.remote.put(where, data, etag, create=creating)  # noqa: E731
+        result = self._attempt(put, item.summary, where, item)
         if result is False:
             return
         self._agreed(item, where, result if isinstance(result, str) else None)
@@ -187,16 +203,28 @@ class Sync:
         else:
             self.report.updated += 1
 
+    def _lost_track(self, href: str, item: SyncItem | None) -> None:
+        """The server's copy is not the version we knew: read it again next sync."""
+        self.complete = False
+        for entry in self.state.entries.values():
+            if entry.href == href:
+                entry.etag = None
+                return
+        if item is not None:  # it exists though we never made it: ours from an earlier sync
+            self.state.entries[item.uid] = Entry(href, None, "", item.done, item.note)
+
     def _agreed(self, item: SyncItem, href: str, etag: str | None) -> None:
         self.state.entries[item.uid] = Entry(href, etag, fingerprint(item), item.done, item.note)
 
-    def _attempt(self, action: Callable[[], object], what: str) -> object:
+    def _attempt(
+        self, action: Callable[[], object], what: str, href: str, item: SyncItem | None = None
+    ) -> object:
         """The action's result; False when the server refused it or the item changed there
         meanwhile (both retried next sync). A lost connection is raised."""
         try:
             return action() or True
         except Stale:
-            self.complete = False
+            self._lost_track(href, item)
             return False
         except Rejected as refusal:
             self.report.problems.append(f"The server refused {what!r} ({refusal}).")

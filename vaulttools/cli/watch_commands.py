@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -22,6 +23,11 @@ from .app import AppState, pass_state
     "--port", type=click.IntRange(0, 65535), help="With --serve: the port (default 8765)."
 )
 @click.option("--token", envvar="VAULT_SERVE_TOKEN", help="With --serve: the feed's secret.")
+@click.option(
+    "--caldav",
+    is_flag=True,
+    help="Also sync the CalDAV calendar (`vault caldav sync`): ticks made there reach notes.",
+)
 @pass_state
 def watch_command(
     state: AppState,
@@ -30,6 +36,7 @@ def watch_command(
     host: str | None,
     port: int | None,
     token: str | None,
+    caldav: bool,
 ) -> None:
     """Watch the vault and keep the index, the index note and the calendar file current.
 
@@ -41,12 +48,15 @@ def watch_command(
 
     vault = state.vault
     server = _start_feed(state, host, port, token) if serve_feed else None
+    calendar = _caldav_follower(state) if caldav else lambda: []
     with Index.open(vault) as index:
         try:
             run_watch(
                 vault.root,
                 index,
-                refresh=lambda: _refreshed(refresh_outputs(vault, index, dt.date.today()), server),
+                refresh=lambda: (
+                    _refreshed(refresh_outputs(vault, index, dt.date.today()), server) + calendar()
+                ),
                 ignored=[vault.config.index_note],
                 poll=poll,
                 report=lambda line: click.echo(line, err=True),
@@ -64,6 +74,12 @@ def _refreshed(written: list[str], server: Any) -> list[str]:
     if server is not None:
         server.cache.invalidate()
     return written
+
+
+def _caldav_follower(state: AppState) -> Callable[[], list[str]]:
+    from ..caldav.run import Follower
+
+    return Follower(state.vault, lambda line: click.echo(f"vault: {line}", err=True))
 
 
 def _start_feed(state: AppState, host: str | None, port: int | None, token: str | None) -> Any:
