@@ -440,3 +440,48 @@ def test_watch_caldav_sends_a_moved_followup(
         _, stderr = watcher.communicate(timeout=30)
     assert watcher.returncode == 0, stderr
     assert "Traceback" not in stderr and "CalDAV (1 sent" in stderr
+
+
+def test_a_tick_the_note_cannot_take_is_refused_and_settled_next_sync(
+    vault: Path, radicale_server: Server
+) -> None:
+    """The note changed after the sync read it (here: ticked by hand meanwhile), so the
+    server's tick is refused like `vault done` refuses it, and the next sync settles it."""
+    from vaulttools.caldav.client import connect
+    from vaulttools.caldav.run import item_settings, vault_items
+    from vaulttools.caldav.state import load_state, save_state
+    from vaulttools.caldav.sync import Sync
+    from vaulttools.caldav.ticks import tick_in_note
+
+    write(vault, JANE, jane())
+    account = Account(radicale_server.url, USER, CALENDAR)
+    sync_vault(Vault.open(vault), account, PASSWORD)
+    by_summary(radicale_server, "Thank-you").complete()
+    opened = Vault.open(vault)
+    settings = item_settings(opened)
+    items, _ = vault_items(opened, settings)  # read before the hand edit below
+    ticked_by_hand = jane().replace("- [ ] Send a thank-you", "- [x] Send a thank-you")
+    write(vault, JANE, ticked_by_hand)
+    remote = connect(account.url, USER, PASSWORD, CALENDAR)
+    path = vault / ".vaulttools" / STATE_FILE
+    state = load_state(path, remote.url)
+    token = state.token
+    report = Sync(remote, state, settings, lambda i, d: tick_in_note(opened, i, d)).run(items)
+    save_state(path, state)
+    assert report.ticked == [] and "already done" in report.problems[0]
+    assert state.token == token, "the server's news is looked at again next sync"
+    assert (vault / JANE).read_text() == ticked_by_hand
+    settled = sync_vault(Vault.open(vault), account, PASSWORD)
+    assert (settled.sent, settled.ticked, settled.problems) == (0, [], [])
+    assert (vault / JANE).read_text() == ticked_by_hand
+
+
+def test_no_password_anywhere_is_one_sentence_that_says_where_to_put_one(
+    notes: Path, in_vault: RunVault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("VAULT_CALDAV_PASSWORD", raising=False)
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+    result = in_vault("caldav", "sync", "--url", "http://127.0.0.1:9/", "--username", USER)
+    assert result.exit_code == 1
+    assert "VAULT_CALDAV_PASSWORD" in result.stderr and result.stderr.count("\n") == 1
+    assert "127.0.0.1:9" not in (notes / ".vaulttools" / "config.toml").read_text()

@@ -30,12 +30,6 @@ class SyncState:
     token: str | None = None  # the server's sync token after the last complete sync
     entries: dict[str, Entry] = field(default_factory=dict)
 
-    def uid_at(self, href: str) -> str | None:
-        for uid, entry in self.entries.items():
-            if entry.href == href:
-                return uid
-        return None
-
 
 def load_state(path: Path, calendar: str) -> SyncState:
     """The state kept for `calendar`; an empty one when there is none or it cannot be read."""
