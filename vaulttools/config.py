@@ -65,10 +65,10 @@ host = "127.0.0.1"
 port = 8765
 
 [caldav]
-# The CalDAV server `vault caldav sync` keeps in step with your follow-ups and meetings, and
-# your user name there. The password is never kept here: it comes from the system keyring,
-# or from $VAULT_CALDAV_PASSWORD.
+# The CalDAV server that `vault caldav sync` keeps in step with your follow-ups and meetings.
 url = ""
+# Your user name there. The password is never kept here: it comes from the system keyring,
+# or from $VAULT_CALDAV_PASSWORD.
 username = ""
 # The calendar on that server, by name; it is created when missing. Empty: calendar.name.
 calendar = ""

@@ -87,7 +87,7 @@ def remember_account(vault: Vault, account: Account) -> bool:
     import tomlkit
 
     from ..config import CONFIG_FILE
-    from ..vault import write_if_changed
+    from .state import write_if_changed
 
     path = vault.state_dir / CONFIG_FILE
     document = (

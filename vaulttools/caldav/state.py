@@ -44,8 +44,6 @@ def load_state(path: Path, calendar: str) -> SyncState:
 
 
 def save_state(path: Path, state: SyncState) -> None:
-    from ..vault import write_if_changed
-
     data = {
         "version": _VERSION,
         "calendar": state.calendar,
@@ -53,3 +51,16 @@ def save_state(path: Path, state: SyncState) -> None:
         "entries": {uid: asdict(entry) for uid, entry in sorted(state.entries.items())},
     }
     write_if_changed(path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode())
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Replace one of vaulttools' own files in one step, only when its bytes differ."""
+    from ..writes import write_atomic
+
+    try:
+        if path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    write_atomic(path, data)
+    return True
