@@ -20,10 +20,12 @@ from vaulttools.caldav.items import (
     sync_items,
     to_ical,
 )
+from vaulttools.calendar_ids import followup_uid
+from vaulttools.calendar_settings import FeedSettings
 from vaulttools.model import FollowUp, Meeting
 
 ZONE = ZoneInfo("Pacific/Auckland")
-SETTINGS = ItemSettings("My Vault", "my-vault.vaulttools", ZONE)
+SETTINGS = ItemSettings(FeedSettings("My Vault", zone=ZONE.key, todo=True), ZONE)
 NOW = dt.datetime(2026, 11, 29, 9, 0, tzinfo=ZONE)
 
 
@@ -59,10 +61,11 @@ def meeting(**changes: object) -> Meeting:
 def test_a_followup_is_a_todo_with_the_feeds_uid_and_an_alarm_at_nine() -> None:
     item = followup_item(followup(), SETTINGS)
     assert (item.uid, item.kind, item.summary) == (
-        "fu-7k2m@my-vault.vaulttools",
+        followup_uid(followup()),
         TODO,
         "Thank-you: Jane Doe",
     )
+    assert item.uid.endswith("@vaulttools")
     assert item.alarm == dt.datetime(2026, 12, 2, 9, 0, tzinfo=ZONE)
 
 
@@ -77,11 +80,16 @@ def test_cancelled_followups_and_meetings_are_left_out_and_done_ones_kept() -> N
         [meeting(), meeting(id="mt-2", status="cancelled"), meeting(id="mt-3", date=None)],
         SETTINGS,
     )
-    assert [(item.uid.split("@")[0], item.done) for item in items] == [
-        ("fu-7k2m", False),
-        ("fu-d", True),
-        ("mt-1", False),
+    assert [(item.summary, item.done, item.kind) for item in items] == [
+        ("Thank-you: Jane Doe", False, TODO),
+        ("Thank-you: Jane Doe", True, TODO),
+        ("Meeting: Jane Doe", False, EVENT),
     ]
+
+
+def test_a_block_id_copied_into_two_places_gives_two_items() -> None:
+    items = sync_items([followup(), followup(note="Contacts/Copy.md")], [], SETTINGS)
+    assert len({item.uid for item in items}) == 2
 
 
 @pytest.mark.parametrize(
@@ -103,7 +111,7 @@ def test_what_is_sent_reads_back_as_the_same_item(item: object) -> None:
 
 def test_a_meeting_is_an_event_with_place_length_and_an_alarm_before_it() -> None:
     data = to_ical(meeting_item(meeting(), SETTINGS), SETTINGS, NOW).decode()
-    assert "BEGIN:VEVENT" in data and "DURATION:PT45M" in data
+    assert "BEGIN:VEVENT" in data and "DTEND;TZID=Pacific/Auckland:20261201T104500" in data
     assert "LOCATION:Cuba St café" in data and "TRIGGER:-PT30M" in data
     assert "BEGIN:VTIMEZONE" in data and "TZID:Pacific/Auckland" in data
 

@@ -139,7 +139,7 @@ def test_first_sync_sends_todos_with_alarms_and_the_meeting(
     assert todos["Thank-you: Jane Doe"].decoded("due") == dt.date.fromisoformat(day(1))
     (event,) = events
     assert str(event["location"]) == "Cuba St café"
-    assert event.decoded("duration") == dt.timedelta(minutes=45)
+    assert event.decoded("dtend") - event.decoded("dtstart") == dt.timedelta(minutes=45)
     assert event.walk("VALARM")[0].decoded("trigger") == -dt.timedelta(minutes=30)
     assert str(event["url"]).startswith("obsidian://open?vault=My%20Vault&file=Meetings")
     config = (notes / ".vaulttools" / "config.toml").read_text()

@@ -9,30 +9,32 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ..calendar_settings import FeedSettings
 from ..model import FollowUp, Meeting
 
 TODO, EVENT = "VTODO", "VEVENT"
-# Marks the items vaulttools made; its value is the vault's UID domain.
+# Marks the items vaulttools made, with UIDs "…@vaulttools" as the feed has them.
 MARKER = "X-VAULTTOOLS"
+UID_MARK = "1"
 CANCELLED_MEETINGS = frozenset({"cancelled", "canceled"})
-_PLAIN_ID = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._~:-")
 
 
 @dataclass(frozen=True)
 class ItemSettings:
-    """What, besides the records, decides the items."""
+    """What, besides the records, decides the items: the feed's settings and the zone."""
 
-    vault_name: str
-    uid_domain: str  # the part of every UID after its "@"
+    feed: FeedSettings
     zone: ZoneInfo
-    meeting_alarm_minutes: int = 30  # 0: no alarm
-    followup_alarm_time: dt.time | None = dt.time(9, 0)
-    default_duration: int = 30
+
+    @property
+    def vault_name(self) -> str:
+        return self.feed.vault_name
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class SyncItem:
     alarm: dt.datetime | dt.timedelta | None  # an instant, or how long before the start
     note: str
     followup: FollowUp | None = field(default=None, compare=False)  # what a tick changes
+    meeting: Meeting | None = field(default=None, compare=False)
 
     @property
     def view(self) -> tuple[Any, ...]:
@@ -90,53 +93,51 @@ def fingerprint(item: SyncItem) -> str:
 # Records -> items ----------------------------------------------------------------------------
 
 
-def item_uid(item_id: str, settings: ItemSettings) -> str:
-    """The feed's UID for a record id: the id (escaped when it is a path) @ the vault's domain."""
-    from urllib.parse import quote
-
-    local = item_id if set(item_id) <= _PLAIN_ID else quote(item_id, safe="-._~:")
-    return f"{local}@{settings.uid_domain}"
-
-
 def sync_items(
     followups: Iterable[FollowUp], meetings: Iterable[Meeting], settings: ItemSettings
 ) -> list[SyncItem]:
     """Every follow-up not cancelled (done ones too: the server hears of the tick) and every
-    meeting on a known day not cancelled. A UID seen twice keeps its first item."""
-    made = [*_followup_items(followups, settings), *_meeting_items(meetings, settings)]
-    seen: dict[str, SyncItem] = {}
-    for item in made:
-        seen.setdefault(item.uid, item)
-    return list(seen.values())
+    meeting on a known day not cancelled, with the feed's UIDs (a block id copied into two
+    places gives its second copy the feed's second UID)."""
+    seen: Counter[str] = Counter()
+    items = []
+    for make, record in [
+        *((followup_item, f) for f in _open_or_done(followups)),
+        *((meeting_item, m) for m in _planned(meetings)),
+    ]:
+        first = make(record, settings, 1)  # type: ignore[operator]
+        seen[first.uid] += 1
+        count = seen[first.uid]
+        items.append(first if count == 1 else make(record, settings, count))  # type: ignore[operator]
+    return items
 
 
-def _followup_items(followups: Iterable[FollowUp], settings: ItemSettings) -> Iterator[SyncItem]:
-    for followup in followups:
-        if not followup.cancelled:
-            yield followup_item(followup, settings)
+def _open_or_done(followups: Iterable[FollowUp]) -> Iterator[FollowUp]:
+    return (followup for followup in followups if not followup.cancelled)
 
 
-def _meeting_items(meetings: Iterable[Meeting], settings: ItemSettings) -> Iterator[SyncItem]:
+def _planned(meetings: Iterable[Meeting]) -> Iterator[Meeting]:
     for meeting in meetings:
         if meeting.date and (meeting.status or "").strip().lower() not in CANCELLED_MEETINGS:
-            yield meeting_item(meeting, settings)
+            yield meeting
 
 
-def followup_item(followup: FollowUp, settings: ItemSettings) -> SyncItem:
-    from ..calendar import followup_summary, obsidian_url
+def followup_item(followup: FollowUp, settings: ItemSettings, occurrence: int = 1) -> SyncItem:
+    from ..calendar_ids import clock_of, followup_uid
+    from ..calendar_words import clean, followup_description, followup_summary, obsidian_url
 
-    start = _moment(followup.due, followup.time, settings.zone)
+    start = _moment(followup.due, clock_of(followup.time), settings.zone)
     link = obsidian_url(settings.vault_name, followup.note)
     return SyncItem(
-        uid=item_uid(followup.id, settings),
+        uid=followup_uid(followup, occurrence),
         kind=TODO,
-        summary=followup_summary(followup),
+        summary=clean(followup_summary(followup)),
         start=start,
         minutes=None,
         location=None,
         done=followup.done,
         done_on=followup.done_on,
-        description=_followup_description(followup, link),
+        description=clean(followup_description(followup, link)),
         link=link,
         alarm=_followup_alarm(followup.due, start, settings),
         note=followup.note,
@@ -144,148 +145,97 @@ def followup_item(followup: FollowUp, settings: ItemSettings) -> SyncItem:
     )
 
 
-def _followup_description(followup: FollowUp, link: str) -> str:
-    from ..calendar import plain_text
-
-    parts = [plain_text(followup.text) or "Follow-up"]
-    if followup.contact:
-        parts.append(f"With: {followup.contact}")
-    parts += [f"Note: {followup.note.removesuffix('.md')}", f"Open in Obsidian: {link}"]
-    return "\n".join(parts)
-
-
 def _followup_alarm(
     due: dt.date | None, start: dt.date | dt.datetime | None, settings: ItemSettings
 ) -> dt.datetime | None:
     """At its time when it has one, else at the configured time of its day."""
+    from ..calendar_ids import clock_of
+
     if isinstance(start, dt.datetime):
         return start
-    if due is None or settings.followup_alarm_time is None:
+    clock = clock_of(settings.feed.followup_alarm_time)
+    if due is None or clock is None:
         return None
-    return dt.datetime.combine(due, settings.followup_alarm_time, tzinfo=settings.zone)
+    return dt.datetime.combine(due, clock, tzinfo=settings.zone)
 
 
-def meeting_item(meeting: Meeting, settings: ItemSettings) -> SyncItem:
-    from ..calendar import meeting_summary, obsidian_url
+def meeting_item(meeting: Meeting, settings: ItemSettings, occurrence: int = 1) -> SyncItem:
+    from ..calendar_ids import clock_of, meeting_uid
+    from ..calendar_items import meeting_minutes
+    from ..calendar_words import clean, meeting_description, meeting_summary, obsidian_url
 
-    start = _moment(meeting.date, meeting.time, settings.zone)
+    start = _moment(meeting.date, clock_of(meeting.time), settings.zone)
     timed = isinstance(start, dt.datetime)
-    minutes = meeting.duration if isinstance(meeting.duration, int) and meeting.duration > 0 else 0
-    alarm = settings.meeting_alarm_minutes if timed else 0
+    minutes = meeting_minutes(meeting, settings.feed) if timed else None
+    alarm = settings.feed.meeting_alarm_minutes if timed else 0
     link = obsidian_url(settings.vault_name, meeting.note)
     return SyncItem(
-        uid=item_uid(meeting.id, settings),
+        uid=meeting_uid(meeting, occurrence),
         kind=EVENT,
-        summary=meeting_summary(meeting),
+        summary=clean(meeting_summary(meeting)),
         start=start,
-        minutes=(minutes or settings.default_duration) if timed else None,
-        location=meeting.location or None,
+        minutes=minutes,
+        location=clean(meeting.location) if meeting.location else None,
         done=False,
         done_on=None,
-        description=_meeting_description(meeting, link),
+        description=clean(meeting_description(meeting, minutes, link)),
         link=link,
         alarm=dt.timedelta(minutes=alarm) if alarm else None,
         note=meeting.note,
+        meeting=meeting,
     )
 
 
-def _meeting_description(meeting: Meeting, link: str) -> str:
-    parts = [f"Objective: {meeting.objective}"] if meeting.objective else []
-    people = ", ".join(meeting.contacts or ((meeting.contact,) if meeting.contact else ()))
-    if people:
-        parts.append(f"With: {people}")
-    parts += [f"Note: {meeting.note.removesuffix('.md')}", f"Open in Obsidian: {link}"]
-    return "\n".join(parts)
-
-
-def _moment(day: dt.date | None, clock: str | None, zone: ZoneInfo) -> dt.date | dt.datetime | None:
-    """The day, or the day at its time in the vault's zone when the time can be read."""
+def _moment(
+    day: dt.date | None, clock: dt.time | None, zone: ZoneInfo
+) -> dt.date | dt.datetime | None:
+    """The day, or the instant of its time in the vault's zone (as the feed reads it)."""
     if day is None:
         return None
-    try:
-        time = dt.time.fromisoformat(clock) if clock else None
-    except ValueError:
-        time = None  # an unreadable time: keep the item as a whole-day one
-    return dt.datetime.combine(day, time, tzinfo=zone) if time else day
+    return dt.datetime.combine(day, clock, tzinfo=zone) if clock else day
 
 
 # Items -> iCalendar --------------------------------------------------------------------------
 
 
 def to_ical(item: SyncItem, settings: ItemSettings, now: dt.datetime) -> bytes:
-    """One VCALENDAR holding the item (and the VTIMEZONE its times need)."""
+    """One VCALENDAR holding the item as the feed builds it, marked as ours, completed when
+    done (and then without its alarm), with the VTIMEZONE its times need."""
     from icalendar import Calendar
 
     from ..calendar import PRODUCT_ID
+    from ..calendar_items import build_meeting, build_todo
 
+    stamp = now.astimezone(dt.UTC).replace(microsecond=0)
+    if item.followup is not None:
+        component = build_todo(item.followup, settings.feed, item.uid, stamp)
+    else:
+        assert item.meeting is not None
+        component = build_meeting(item.meeting, settings.feed, item.uid, stamp)
+    component.add(MARKER, UID_MARK)
+    if item.done:
+        _complete(component, _completed_at(item.done_on, now))
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
-    component = _todo(item, now) if item.kind == TODO else _event(item)
-    component.add("uid", item.uid)
-    component.add("dtstamp", now.astimezone(dt.UTC))
-    component.add("summary", item.summary)
-    component.add("description", item.description)
-    component.add("url", item.link)
-    component.add(MARKER, settings.uid_domain)
-    _add_alarm(component, item)
     calendar.add_component(component)
     calendar.add_missing_timezones()
     return calendar.to_ical()
 
 
-def _todo(item: SyncItem, now: dt.datetime) -> Any:
-    from icalendar import Todo
-
-    todo = Todo()
-    if item.start is not None:
-        todo.add("due", item.start)
-    todo.add("categories", ["Follow-up"])
-    if item.done:
-        todo.add("status", "COMPLETED")
-        todo.add("percent-complete", 100)
-        todo.add("completed", _completed_at(item.done_on, now))
-    else:
-        todo.add("status", "NEEDS-ACTION")
-    return todo
+def _complete(todo: Any, when: dt.datetime) -> None:
+    todo.pop("STATUS", None)
+    todo.add("STATUS", "COMPLETED")
+    todo.add("PERCENT-COMPLETE", 100)
+    todo.add("COMPLETED", when)
+    todo.subcomponents = [part for part in todo.subcomponents if part.name != "VALARM"]
 
 
 def _completed_at(day: dt.date | None, now: dt.datetime) -> dt.datetime:
     """COMPLETED is a UTC instant; a note knows only the day, so noon of that day."""
     if day is None:
-        return now.astimezone(dt.UTC)
+        return now.astimezone(dt.UTC).replace(microsecond=0)
     return dt.datetime.combine(day, dt.time(12), tzinfo=now.tzinfo).astimezone(dt.UTC)
-
-
-def _event(item: SyncItem) -> Any:
-    from icalendar import Event
-
-    assert item.start is not None
-    event = Event()
-    event.add("dtstart", item.start)
-    if isinstance(item.start, dt.datetime):
-        event.add("duration", dt.timedelta(minutes=item.minutes or 0))
-    else:
-        event.add("dtend", item.start + dt.timedelta(days=1))
-    if item.location:
-        event.add("location", item.location)
-    event.add("categories", ["Informational interview"])
-    return event
-
-
-def _add_alarm(component: Any, item: SyncItem) -> None:
-    from icalendar import Alarm
-
-    if item.alarm is None or item.done:
-        return
-    alarm = Alarm()
-    alarm.add("action", "DISPLAY")
-    alarm.add("description", item.summary)
-    if isinstance(item.alarm, dt.timedelta):
-        alarm.add("trigger", -item.alarm)
-    else:
-        alarm.add("trigger", item.alarm.astimezone(dt.UTC))
-    component.add_component(alarm)
 
 
 # iCalendar -> what the server says -----------------------------------------------------------

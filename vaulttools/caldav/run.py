@@ -3,7 +3,6 @@ server, and the state saved again whatever happens."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -27,18 +26,9 @@ def account_of(vault: Vault) -> Account:
 
 
 def item_settings(vault: Vault) -> ItemSettings:
-    from ..calendar import feed_settings, vault_slug
+    from ..calendar import feed_settings
 
-    feed = feed_settings(vault.config, vault.root.name)
-    alarm = dt.time.fromisoformat(feed.followup_alarm_time) if feed.followup_alarm_time else None
-    return ItemSettings(
-        vault_name=feed.vault_name,
-        uid_domain=f"{vault_slug(feed.vault_name)}.vaulttools",
-        zone=vault.config.zone,
-        meeting_alarm_minutes=feed.meeting_alarm_minutes,
-        followup_alarm_time=alarm,
-        default_duration=feed.default_duration,
-    )
+    return ItemSettings(feed_settings(vault.config, vault.root.name, todo=True), vault.config.zone)
 
 
 def vault_items(vault: Vault, settings: ItemSettings) -> tuple[list[SyncItem], frozenset[str]]:

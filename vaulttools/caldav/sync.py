@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from ..calendar_ids import UID_DOMAIN
 from ..errors import VaultError
 from .client import Listing, Rejected, Stale
 from .items import TODO, ItemSettings, RemoteItem, SyncItem, fingerprint, from_ical, to_ical
@@ -131,7 +132,7 @@ class Sync:
 
     def _ours(self, item: RemoteItem, href: str, by_href: dict[str, str]) -> bool:
         """Made by this vault: our UID scheme, and our marker or our record of it."""
-        if not item.uid.endswith("@" + self.settings.uid_domain):
+        if not item.uid.endswith("@" + UID_DOMAIN):
             return False
         return item.ours or by_href.get(href) == item.uid
 
