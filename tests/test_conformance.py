@@ -53,26 +53,30 @@ DELIBERATE: dict[str, str | None] = {
 UNSEEN = "a date Obsidian Tasks will not see"
 
 
-def tasks_day(reading: dict | None) -> str | None:
-    value = (reading or {}).get("due")
+def tasks_day(reading: dict | None, key: str = "due") -> str | None:
+    value = (reading or {}).get(key)
     return value if isinstance(value, str) and value[:1].isdigit() else None
 
 
-def dataview_day(reading: dict | None) -> str | None:
-    value = (reading or {}).get("due")
+def dataview_day(reading: dict | None, key: str = "due") -> str | None:
+    value = (reading or {}).get(key)
     return value[5:15] if isinstance(value, str) and value.startswith("DATE:") else None
 
 
-def read(line: str) -> tuple[Note, str | None, list[str]]:
+def read(line: str, attribute: str = "due") -> tuple[Note, str | None, list[str]]:
     note = parse_note(HEAD + line + "\n", "Contacts/Jane Doe.md")
-    due = note.tasks[0].due if note.tasks else None
-    return note, due.isoformat() if due else None, note_problems(note)
+    day = getattr(note.tasks[0], attribute) if note.tasks else None
+    return note, day.isoformat() if day else None, note_problems(note)
 
 
-def agrees(case: dict, ours: str | None, problems: list[str]) -> bool:
+def agrees(case: dict, ours: str | None, problems: list[str], field: str = "due") -> bool:
     """Tasks' reading, else Dataview's where Tasks has none (and check says Tasks won't)."""
-    tasks = tasks_day(case["tasks_emoji_format"])
-    dataview = (tasks_day(case["tasks_dataview_format"]), dataview_day(case["dataview"]))
+    tasks = tasks_day(case["tasks_emoji_format"], field)
+    dataview_key = "completion" if field == "done" else field
+    dataview = (
+        tasks_day(case["tasks_dataview_format"], field),
+        dataview_day(case["dataview"], dataview_key),
+    )
     if ours == tasks and (tasks or dataview == (None, None)):
         return True
     said = "::" in case["line"] or any(UNSEEN in problem for problem in problems)
@@ -89,6 +93,13 @@ def test_vaulttools_reads_the_line_as_the_plugins_do(case: dict) -> None:
         assert message is None or any(message in problem for problem in problems), problems
     else:
         assert agrees(case, ours, problems), (ours, problems)
+
+
+@pytest.mark.parametrize(("field", "attribute"), [("scheduled", "scheduled"), ("done", "done_on")])
+def test_scheduled_and_done_dates_are_the_plugins_too(field: str, attribute: str) -> None:
+    for case in CASES:
+        _, ours, problems = read(case["line"], attribute)
+        assert agrees(case, ours, problems, field), (case["line"], ours)
 
 
 def test_a_date_tasks_skips_is_read_and_check_says_tasks_will_not_show_it() -> None:
