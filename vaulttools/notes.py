@@ -6,6 +6,7 @@ import bisect
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .comments import blank_comments
@@ -48,24 +49,24 @@ class Note:
     def stem(self) -> str:
         return self.path.rsplit("/", 1)[-1].removesuffix(".md")
 
-    @property
+    @cached_property
     def kind(self) -> str | None:
         """contact, meeting or organisation: `type`, or the first of its list that is one."""
         kinds = as_list(self.properties.get("type"))
         return next((kind for kind in kinds if kind in NOTE_KINDS), None)
 
-    @property
+    @cached_property
     def id(self) -> str:
         """The note's `id` property, else its path: what follow-up ids are derived from."""
         value = self.properties.get("id")
         return value if isinstance(value, str) and value else self.path
 
-    @property
+    @cached_property
     def title(self) -> str:
         """The name a person or organisation goes by: `name`, else the file name."""
         return as_text(self.properties.get("name")) or self.stem
 
-    @property
+    @cached_property
     def aliases(self) -> tuple[str, ...]:
         return tuple(a for a in as_list(self.properties.get("aliases")) if isinstance(a, str))
 
