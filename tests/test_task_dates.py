@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +11,8 @@ from vaulttools.checks import note_problems
 from vaulttools.edit import snooze_line
 from vaulttools.notes import parse_note
 from vaulttools.tasks import parse_task
+
+from .conftest import RunVault
 
 HEAD = "---\ntype: contact\nname: Jane Doe\n---\n"
 NEW = dt.date(2026, 12, 24)
@@ -93,3 +96,30 @@ def test_the_reminder_is_read_and_moves_with_the_date() -> None:
 def test_a_task_with_no_date_gets_one_in_its_own_format() -> None:
     assert snooze_line("- [ ] Call ^fu-1", NEW) == "- [ ] Call 📅 2026-12-24 ^fu-1"
     assert snooze_line("- [ ] Call [p:: 1]", NEW) == "- [ ] Call [p:: 1] [due:: 2026-12-24]"
+
+
+def test_vault_check_names_the_line_and_snooze_moves_the_date_read(
+    vault: Path, in_vault: RunVault
+) -> None:
+    note = vault / "Contacts" / "Jane Doe.md"
+    note.parent.mkdir(parents=True, exist_ok=True)
+    note.write_text(
+        HEAD + "- [ ] Call about the 📅 2026-11-20 call 📅 2026-12-01 ^fu-two\n"
+        "- [ ] Write 📅 2026-12-02 about the job ^fu-text\n- [ ] Ask [due:: 20261201] ^fu-bad\n",
+        encoding="utf-8",
+    )
+    result = in_vault("check")
+    assert result.exit_code == 1
+    assert (
+        "Contacts/Jane Doe.md: has a task on line 6 with 📅 2026-12-02, a date Obsidian Tasks "
+        "will not see (it reads dates only at the end of the line)"
+    ) in result.output
+    assert (
+        "Contacts/Jane Doe.md: has a task on line 7 with [due:: 20261201], which is not a date "
+        "(YYYY-MM-DD)"
+    ) in result.output
+    assert in_vault("snooze", "fu-two", "2026-12-24").exit_code == 0
+    lines = note.read_text(encoding="utf-8").splitlines()
+    assert lines[4] == "- [ ] Call about the 📅 2026-11-20 call 📅 2026-12-24 ^fu-two"
+    # A task whose date no reader takes is no follow-up: check names it, snooze cannot move it.
+    assert "fu-bad" not in in_vault("followups", "--all").output
