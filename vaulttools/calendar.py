@@ -30,6 +30,8 @@ from .model import FollowUp, Meeting
 if TYPE_CHECKING:  # icalendar is imported when a component has to be built, not to reuse one
     import icalendar
 
+    from .calendar_build import Job
+
 __all__ = [
     "ComponentCache",
     "FeedSettings",
@@ -121,7 +123,11 @@ def _render(
     tasks = feed_followups(followups, todo=settings.todo) if settings.followups else []
     talks = feed_meetings(meetings) if settings.meetings else []
     parts = _Parts(settings, cache, note_time)
-    components = [parts.meeting(m) for m in talks] + [parts.followup(f) for f in tasks]
+    for meeting in talks:
+        parts.add("meeting", meeting, meeting_uid)
+    for item in tasks:
+        parts.add("todo" if settings.todo else "followup", item, followup_uid)
+    components = parts.components()
     years = {year for component in components for year in component.zone_years}
     head = parts.header() + parts.timezone(years)
     cache.settle()
@@ -168,29 +174,27 @@ class _Parts:
         self.cache = cache
         self.note_time = note_time
         self.seen: dict[str, int] = {}
+        self.uids: list[str] = []  # in feed order
+        self.jobs: list[tuple[str, Job]] = []  # what to build: content key, job
 
-    def meeting(self, meeting: Meeting) -> CachedComponent:
-        from .calendar_items import build_meeting
+    def add(self, kind: str, item: Meeting | FollowUp, uid_of: Callable[..., str]) -> None:
+        """Take the item's cached component, or note that it has to be built."""
+        uid = self._unique(lambda n: uid_of(item, n))
+        record = _without_line(item) if isinstance(item, FollowUp) else item
+        content = content_key(record, uid)
+        self.uids.append(uid)
+        if self.cache.fresh(uid, content) is None:
+            stamp = self.cache.stamp_for(uid, self.note_time(item.note))
+            self.jobs.append((content, (kind, item, uid, stamp)))
 
-        uid = self._unique(lambda n: meeting_uid(meeting, n))
-        return self.cache.component(
-            uid,
-            content_key(meeting, uid),
-            lambda stamp: build_meeting(meeting, self.settings, uid, stamp),
-            lambda: self.note_time(meeting.note),
-        )
+    def components(self) -> list[CachedComponent]:
+        """Every item's component in feed order, the missing ones built all at once."""
+        from .calendar_build import build_jobs
 
-    def followup(self, item: FollowUp) -> CachedComponent:
-        from .calendar_items import build_followup, build_todo
-
-        build = build_todo if self.settings.todo else build_followup
-        uid = self._unique(lambda n: followup_uid(item, n))
-        return self.cache.component(
-            uid,
-            content_key(_without_line(item), uid),
-            lambda stamp: build(item, self.settings, uid, stamp),
-            lambda: self.note_time(item.note),
-        )
+        built = build_jobs([job for _, job in self.jobs], self.settings)
+        for (content, (_, _, uid, stamp)), (data, years) in zip(self.jobs, built, strict=True):
+            self.cache.keep(uid, content, stamp, data, years)
+        return [self.cache.entries[uid] for uid in self.uids]
 
     def header(self) -> bytes:
         key = content_key(self.settings, _HEADER)

@@ -71,39 +71,50 @@ class ComponentCache:
         self.builds = 0
         self._used: set[str] = set()
 
-    def component(
-        self, uid: str, content: str, build: Build, saved: Callable[[], float | None]
-    ) -> CachedComponent:
-        """The cached component when its content is the same, else a new one; `saved` says
-        when the item's note was last saved, if that is known."""
+    def fresh(self, uid: str, content: str) -> CachedComponent | None:
+        """The cached component when its content is the same; the UID stays in the feed."""
         self._used.add(uid)
         entry = self.entries.get(uid)
-        if entry is not None and entry.content == content:
-            return entry
-        stamp = self._stamp(entry, saved())
-        component = build(dt.datetime.fromtimestamp(stamp, dt.UTC))
-        from .calendar_items import zone_years
+        return entry if entry is not None and entry.content == content else None
 
-        entry = CachedComponent(content, stamp, component.to_ical(), tuple(zone_years(component)))
+    def stamp_for(self, uid: str, saved: float | None) -> int:
+        """The DTSTAMP of a changed item: when its note was saved (`saved`, if known), else
+        now; later than its last stamp, never past now (unless the clock was set back: then
+        the last stamp stays)."""
+        entry = self.entries.get(uid)
+        now = int(self.clock())
+        revised = now if saved is None else int(saved)
+        if entry is None:
+            return min(now, revised)
+        return max(entry.stamp, min(now, max(revised, entry.stamp + 1)))
+
+    def keep(
+        self, uid: str, content: str, stamp: int, data: bytes, zone_years: tuple[int, ...]
+    ) -> CachedComponent:
+        entry = CachedComponent(content, stamp, data, zone_years)
         self.entries[uid] = entry
         self.changed.add(uid)
         self.builds += 1
         return entry
+
+    def component(
+        self, uid: str, content: str, build: Build, saved: Callable[[], float | None]
+    ) -> CachedComponent:
+        """The cached component, else one `build` makes now."""
+        entry = self.fresh(uid, content)
+        if entry is not None:
+            return entry
+        from .calendar_items import zone_years
+
+        stamp = self.stamp_for(uid, saved())
+        component = build(dt.datetime.fromtimestamp(stamp, dt.UTC))
+        return self.keep(uid, content, stamp, component.to_ical(), tuple(zone_years(component)))
 
     def adopt(self, entries: dict[str, CachedComponent]) -> None:
         """Take a store's entries for items this cache does not hold. What it holds may have
         been served already: its stamps stay, so that none goes back."""
         for uid, entry in entries.items():
             self.entries.setdefault(uid, entry)
-
-    def _stamp(self, entry: CachedComponent | None, saved: float | None) -> int:
-        """When the note was saved, else now; later than the last stamp, never past now
-        (unless the clock was set back: then the last stamp stays)."""
-        now = int(self.clock())
-        revised = now if saved is None else int(saved)
-        if entry is None:
-            return min(now, revised)
-        return max(entry.stamp, min(now, max(revised, entry.stamp + 1)))
 
     def settle(self) -> None:
         """After a render: forget the items that are no longer in the feed."""
