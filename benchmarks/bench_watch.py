@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import generate
 
+from vaulttools.calendar_ids import item_uid
 from vaulttools.watch import DEBOUNCE_SECONDS
 
 LIMIT_BEYOND_DEBOUNCE = 0.5
@@ -66,16 +67,18 @@ SAVE_STYLES: dict[str, Callable[[Path, str], None]] = {
 }
 
 
-def wait_until_in(path: Path, uid: str) -> float:
+def wait_until_in(path: Path, block_id: str) -> float:
+    """When the calendar file holds the follow-up with this id (by its UID: never folded)."""
+    uid = f"UID:{item_uid('followup', block_id)}".encode()
     deadline = time.perf_counter() + TIMEOUT
     while time.perf_counter() < deadline:
         try:
-            if uid.encode() in path.read_bytes():
+            if uid in path.read_bytes():
                 return time.perf_counter()
         except FileNotFoundError:
             pass
         time.sleep(0.002)
-    raise SystemExit(f"timed out waiting for {uid} in {path}")
+    raise SystemExit(f"timed out waiting for {block_id} in {path}")
 
 
 def start_watch(root: Path) -> subprocess.Popen[bytes]:

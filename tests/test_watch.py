@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from vaulttools.calendar_ids import item_uid
+
 from .conftest import RunVault
 
 TIMEOUT = 15.0
@@ -44,8 +46,10 @@ class Watching:
         except FileNotFoundError:
             return ""
 
-    def wait_for_uid(self, uid: str, present: bool = True) -> None:
-        wait_for(lambda: (uid in self.calendar_text()) is present, f"{uid} present={present}")
+    def wait_for_uid(self, block_id: str, present: bool = True) -> None:
+        """Wait until the calendar holds (or no longer holds) the follow-up with this id."""
+        uid = "UID:" + item_uid("followup", block_id)
+        wait_for(lambda: (uid in self.calendar_text()) is present, f"{block_id} present={present}")
 
     def stop(self) -> tuple[int, str]:
         self.process.send_signal(signal.SIGINT)
