@@ -10,12 +10,15 @@ from __future__ import annotations
 import errno
 import os
 import queue
+import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+from .errors import VaultError
+from .index.schema import IndexBusyError
 from .vault import is_hidden, is_misnamed
 
 # A burst of events from one save ends when the vault has been quiet this long.
@@ -24,6 +27,12 @@ DEBOUNCE_SECONDS = 0.2
 MAX_BATCH_SECONDS = 2.0
 # A cheap full scan now and then catches events the operating system dropped.
 RECONCILE_SECONDS = 300.0
+# After a batch failed (the index busy, the disk full), a full sync is tried this often.
+RETRY_SECONDS = 2.0
+# How often, when nothing happens, the watcher makes sure its vault folder is still there.
+PRESENCE_SECONDS = 1.0
+# What may pass: another program holding the index, a full disk, a write that failed.
+_PASSING = (IndexBusyError, sqlite3.OperationalError, OSError)
 _FULL_SCAN = "*"  # queued instead of a path when a folder changed
 
 
@@ -105,10 +114,24 @@ def start_observer(root: Path, collector: EventCollector, poll: bool) -> tuple[A
     return observer, note
 
 
+class VaultGoneError(VaultError):
+    def __init__(self, root: Path) -> None:
+        super().__init__(
+            f"The vault folder {root} was moved or deleted, so vaulttools stopped watching it; "
+            "start it again where the vault is now."
+        )
+
+
 @dataclass
 class Watcher:
-    """Runs batches until stopped; `refresh` rewrites the outputs and names what it wrote."""
+    """Runs batches until stopped; `refresh` rewrites the outputs and names what it wrote.
 
+    A batch that fails because the index is busy or a write failed (a full disk) is said
+    once and tried again as a full sync every `RETRY_SECONDS`. When the vault folder is moved
+    or deleted, `VaultGoneError` ends the watch before anything is written to its old place.
+    """
+
+    root: Path
     index: Syncable
     inbox: queue.Queue[str]
     refresh: Callable[[], list[str]]
@@ -116,23 +139,43 @@ class Watcher:
     reconcile_seconds: float = RECONCILE_SECONDS
     clock: Callable[[], float] = time.monotonic
     _reported: set[tuple[str, str]] = field(default_factory=set)
+    _identity: tuple[int, int] | None = None
+    _trouble: str | None = None  # what went wrong with the last batch, said once
+    _next_full: float = 0.0
 
     def start(self) -> None:
         """The first full sync and every output, before any event is handled."""
+        self._identity = _identity(self.root)
+        self._next_full = self.clock() + self.reconcile_seconds
         self._handle(Batch(frozenset(), full=True), "started")
 
     def run_once(self) -> bool:
-        """Wait for one batch (or the reconcile time) and handle it. False when idle."""
-        batch = next_batch(self.inbox, self.reconcile_seconds, self.clock)
-        if not batch.paths and not batch.full:
-            batch = Batch(frozenset(), full=True)  # reconcile, quietly unless it finds news
-            return self._handle(batch, None)
-        return self._handle(batch, "changed")
+        """Wait for one batch (or a while) and handle it. False when there was nothing to do."""
+        wait = min(PRESENCE_SECONDS, max(0.0, self._next_full - self.clock()))
+        batch = next_batch(self.inbox, wait, self.clock)
+        self._check_vault()
+        if batch.paths or batch.full:
+            return self._handle(batch, "changed")
+        if self.clock() < self._next_full:
+            return False
+        # Reconcile, quietly unless it finds news; or try again after a failed batch.
+        return self._handle(Batch(frozenset(), full=True), None)
+
+    def _check_vault(self) -> None:
+        if _identity(self.root) != self._identity:
+            raise VaultGoneError(self.root)
 
     def _handle(self, batch: Batch, reason: str | None) -> bool:
+        self._check_vault()
         began = self.clock()
-        result = self.index.sync() if batch.full else self.index.sync_paths(sorted(batch.paths))
-        written = self.refresh()
+        try:
+            result, written = self._sync_and_refresh(batch)
+        except _PASSING as error:
+            self._failed(error)
+            return False
+        self._next_full = self.clock() + self.reconcile_seconds
+        if self._trouble is not None:
+            self._trouble, reason = None, reason or "caught up"
         self._report_unreadable(result)
         if reason is None and not _changed(result) and not written:
             return False
@@ -140,11 +183,42 @@ class Watcher:
         self.report(_summary(reason or "reconciled", batch, result, written, elapsed))
         return True
 
+    def _sync_and_refresh(self, batch: Batch) -> tuple[Any, list[str]]:
+        if self._trouble is not None:
+            batch = Batch(batch.paths, full=True)  # what the failed batches held is in it
+        result = self.index.sync() if batch.full else self.index.sync_paths(sorted(batch.paths))
+        self._check_vault()  # never write an output into the place the vault left
+        return result, self.refresh()
+
+    def _failed(self, error: BaseException) -> None:
+        """Say what went wrong, once while it lasts; try again soon."""
+        why = _why(error)
+        if why != self._trouble:
+            self.report(f"{time.strftime('%H:%M:%S')} could not update: {why}; trying again.")
+        self._trouble = why
+        self._next_full = self.clock() + RETRY_SECONDS
+
     def _report_unreadable(self, result: Any) -> None:
         for path, why in getattr(result, "unreadable", ()):
             if (path, why) not in self._reported:
                 self._reported.add((path, why))
                 self.report(f"{path}: {why}")
+
+
+def _identity(root: Path) -> tuple[int, int] | None:
+    """Which folder `root` is (device, inode), or None when there is none."""
+    try:
+        info = os.stat(root)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino)
+
+
+def _why(error: BaseException) -> str:
+    if isinstance(error, OSError) and error.strerror:
+        where = f" ({error.filename})" if error.filename else ""
+        return f"{error.strerror}{where}"
+    return str(error).rstrip(".")
 
 
 def _changed(result: Any) -> bool:
@@ -179,7 +253,7 @@ def run_watch(
     try:
         if note:
             report(note)
-        watcher = Watcher(index, collector.inbox, refresh, report)
+        watcher = Watcher(root, index, collector.inbox, refresh, report)
         watcher.start()
         while True:
             watcher.run_once()

@@ -49,7 +49,8 @@ def watch_command(
     vault = state.vault
     server = _start_feed(state, host, port, token) if serve_feed else None
     calendar = _caldav_follower(state) if caldav else lambda: []
-    with Index.open(vault) as index:
+    # A short wait for the index: the watcher tries again rather than sit blocked.
+    with Index.open(vault, busy_seconds=1.0) as index:
         try:
             run_watch(
                 vault.root,

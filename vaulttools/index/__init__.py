@@ -65,8 +65,9 @@ class Index:
         self._starting_over = False
 
     @classmethod
-    def open(cls, vault: Vault) -> Index:
-        return cls(vault, schema.connect(vault.state_dir))
+    def open(cls, vault: Vault, busy_seconds: float = schema.BUSY_SECONDS) -> Index:
+        """`busy_seconds`: how long a write waits for another process holding the index."""
+        return cls(vault, schema.connect(vault.state_dir, busy_seconds))
 
     def __enter__(self) -> Index:
         return self

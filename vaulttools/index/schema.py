@@ -15,6 +15,7 @@ from .calendar_cache import TABLE as CALENDAR_TABLE
 # package's version is part of it too, so that a new release reads every note again.
 SCHEMA_VERSION = f"10/{__version__}"
 INDEX_FILE = "index.sqlite"
+BUSY_SECONDS = 10.0
 
 TABLES = (
     """
@@ -67,14 +68,17 @@ NOTE_TABLES = (
 )
 
 
-def connect(state_dir: Path) -> sqlite3.Connection:
-    """Open the index, creating it, or starting over when it is stale or damaged."""
+def connect(state_dir: Path, busy_seconds: float = BUSY_SECONDS) -> sqlite3.Connection:
+    """Open the index, creating it, or starting over when it is stale or damaged.
+
+    `busy_seconds`: how long a write waits for another process that holds the index.
+    """
     path = state_dir / INDEX_FILE
     for suffix in ("", "-wal", "-shm", "-journal"):
         refuse_symlink(Path(f"{path}{suffix}"))  # SQLite would write where a link leads
     try:
-        state_dir.mkdir(parents=True, exist_ok=True)
-        connection = _open(path)
+        state_dir.mkdir(exist_ok=True)  # in the vault folder, which is never made here
+        connection = _open(path, busy_seconds)
         if _stored_version(connection) != SCHEMA_VERSION:
             _recreate(connection)
         return connection
@@ -130,9 +134,11 @@ class IndexBusyError(VaultError):
         return "The index is busy with another vaulttools command; try again in a moment."
 
 
-def _open(path: Path) -> sqlite3.Connection:
+def _open(path: Path, busy_seconds: float = BUSY_SECONDS) -> sqlite3.Connection:
     # One command or the watcher uses it at a time, possibly from a thread other than its opener.
-    connection = sqlite3.connect(path, isolation_level=None, timeout=10.0, check_same_thread=False)
+    connection = sqlite3.connect(
+        path, isolation_level=None, timeout=busy_seconds, check_same_thread=False
+    )
     # WAL lets readers go on while a writer works; the cache can be rebuilt, so a lost
     # last transaction after a power cut is acceptable (synchronous=NORMAL).
     connection.execute("PRAGMA journal_mode = WAL")

@@ -77,6 +77,8 @@ def disk_signatures(root: Path, misnamed: list[str] | None = None) -> set[Entry]
         try:
             entries = list(os.scandir(folder))
         except OSError:
+            if not prefix:  # the vault folder itself is gone: that is no vault of no notes
+                raise
             continue
         for entry in entries:
             name = entry.name
