@@ -41,3 +41,20 @@ def in_vault(vault: Path, run: RunVault) -> RunVault:
         return run("--vault", vault, *args, input=input)
 
     return invoke
+
+
+# The computer's clock says 29 November (UTC); the vault is in Auckland, already 30 November.
+FROZEN_NOW = "2026-11-29T16:36:00Z"
+VAULT_ZONE = "Pacific/Auckland"
+
+
+@pytest.fixture
+def auckland(vault: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The vault, set in Auckland, with "now" frozen where its date is a day ahead of UTC's."""
+    config = vault / ".vaulttools" / "config.toml"
+    text = config.read_text(encoding="utf-8")
+    start = text.index("\ntimezone = ") + 1
+    end = text.index("\n", start)
+    config.write_text(f'{text[:start]}timezone = "{VAULT_ZONE}"{text[end:]}', encoding="utf-8")
+    monkeypatch.setenv("VAULTTOOLS_NOW", FROZEN_NOW)
+    return vault

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -20,7 +19,8 @@ DEFAULT_CONFIG_TEXT = """\
 # vaulttools settings for this vault. Every setting is optional: delete a line to get its default.
 # Paths are relative to the vault folder.
 
-# Time zone of your meetings and reminders, e.g. "Pacific/Auckland". Empty: this computer's zone.
+# Time zone of your meetings and reminders, e.g. "Pacific/Auckland": it decides what "today" is.
+# `vault init` writes this computer's zone here. Empty: the zone of whichever computer runs vault.
 timezone = ""
 
 # The note that vaulttools keeps up to date with your follow-ups, people and meetings.
@@ -212,14 +212,15 @@ def _article(type_name: str) -> str:
 
 
 def system_timezone_name() -> str:
-    """The IANA name of this computer's time zone, or UTC when it cannot be told."""
-    from_env = os.environ.get("TZ", "").lstrip(":")
-    if (from_env and "/" in from_env) or from_env == "UTC":
-        return from_env
+    """The IANA name of this computer's time zone (Windows and macOS too), else UTC."""
+    import tzlocal
+
     try:
-        target = os.path.realpath("/etc/localtime")
-        if "zoneinfo/" in target:
-            return target.split("zoneinfo/", 1)[1]
-        return Path("/etc/timezone").read_text(encoding="utf-8").strip() or "UTC"
-    except OSError:
+        return tzlocal.get_localzone_name() or "UTC"
+    except (LookupError, ValueError, OSError):  # an unknown or inconsistent setting
         return "UTC"
+
+
+def config_text_for_new_vault(zone: str) -> str:
+    """The settings file `vault init` writes: the defaults, with this computer's time zone."""
+    return DEFAULT_CONFIG_TEXT.replace('timezone = ""', f'timezone = "{zone}"', 1)

@@ -8,7 +8,6 @@ the index, so Last-Modified stays the same across a restart for the same bytes.
 
 from __future__ import annotations
 
-import datetime as dt
 import email.utils
 import gzip
 import hashlib
@@ -21,6 +20,7 @@ from functools import cached_property
 from typing import Protocol
 
 from .calendar import FeedSettings, calendar_from_index, feed_identity
+from .clock import today
 from .errors import VaultError
 from .vault import Vault, iter_markdown
 
@@ -163,7 +163,7 @@ class VaultFeed:
             path: (info.st_mtime_ns, info.st_size, info.st_ctime_ns)
             for path, info in iter_markdown(self.vault.root)
         }
-        return (dt.date.today(), notes)
+        return (today(self.vault.config), notes)
 
     def render(self) -> bytes:
         from .index import fresh_index  # the index pulls in SQLite and the note parser

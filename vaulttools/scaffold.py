@@ -9,7 +9,14 @@ from pathlib import Path
 from typing import Any
 
 from .bases import base_text
-from .config import CONFIG_DIR, CONFIG_FILE, DEFAULT_CONFIG_TEXT, Config, load_config
+from .config import (
+    CONFIG_DIR,
+    CONFIG_FILE,
+    Config,
+    config_text_for_new_vault,
+    load_config,
+    system_timezone_name,
+)
 from .errors import NoSuchNoteError, NoteExistsError, TemplateError, UsageError
 from .lookup import resolve_name
 from .names import check_name, name_key, safe_stem
@@ -32,7 +39,8 @@ def init_vault(root: Path) -> list[Path]:
     if not state.is_dir():
         state.mkdir(parents=True)
         created.append(state)
-    for name, text in ((CONFIG_FILE, DEFAULT_CONFIG_TEXT), (".gitignore", _STATE_GITIGNORE)):
+    settings = config_text_for_new_vault(system_timezone_name())
+    for name, text in ((CONFIG_FILE, settings), (".gitignore", _STATE_GITIGNORE)):
         if _create_if_missing(state / name, text):
             created.append(state / name)
     config = load_config(root)

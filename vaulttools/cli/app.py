@@ -33,7 +33,10 @@ class AppState:
 
     @property
     def today(self) -> dt.date:
-        return dt.date.today()
+        """Today where the vault is (its `timezone`), not where the computer is."""
+        from ..clock import today
+
+        return today(self.vault.config)
 
 
 class VaultGroup(click.Group):

@@ -18,9 +18,22 @@ class DateType(click.ParamType):
         if isinstance(value, dt.date):
             return value
         try:
-            return parse_date_word(str(value), dt.date.today())
+            return parse_date_word(str(value), _today(ctx))
         except UsageError as error:
             self.fail(str(error), param, ctx)
+
+
+def _today(ctx: click.Context | None) -> dt.date:
+    """The vault's today, for a date typed relative to it."""
+    from .app import AppState
+
+    state = ctx.find_object(AppState) if ctx else None
+    if state is None:
+        from ..clock import today
+        from ..config import Config
+
+        return today(Config())
+    return state.today
 
 
 class TimeType(click.ParamType):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -42,6 +41,7 @@ def watch_command(
 
     It never writes a note. One line per change on stderr; Ctrl+C stops it.
     """
+    from ..clock import today
     from ..index import Index
     from ..outputs import refresh_outputs
     from ..watch import run_watch
@@ -56,7 +56,8 @@ def watch_command(
                 vault.root,
                 index,
                 refresh=lambda: (
-                    _refreshed(refresh_outputs(vault, index, dt.date.today()), server) + calendar()
+                    _refreshed(refresh_outputs(vault, index, today(vault.config)), server)
+                    + calendar()
                 ),
                 ignored=[vault.config.index_note],
                 poll=poll,

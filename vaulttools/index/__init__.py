@@ -138,11 +138,12 @@ class Index:
     @_recovering
     def records(self, today: dt.date | None = None) -> Records:
         """Follow-ups, meetings and contacts joined across notes, as of `today`."""
+        from ..clock import today as vault_today
         from ..followups import build_records
         from .queries import load_facts
 
         # Keyed by the index's generation too: another process may have changed it.
-        key = (today or dt.date.today(), self.generation())
+        key = (today or vault_today(self.vault.config), self.generation())
         if key not in self._records:
             self._records.clear()
             facts = load_facts(self._connection)
