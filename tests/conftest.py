@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -51,10 +52,15 @@ VAULT_ZONE = "Pacific/Auckland"
 @pytest.fixture
 def auckland(vault: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The vault, set in Auckland, with "now" frozen where its date is a day ahead of UTC's."""
-    config = vault / ".vaulttools" / "config.toml"
-    text = config.read_text(encoding="utf-8")
-    start = text.index("\ntimezone = ") + 1
-    end = text.index("\n", start)
-    config.write_text(f'{text[:start]}timezone = "{VAULT_ZONE}"{text[end:]}', encoding="utf-8")
+    set_timezone(vault, VAULT_ZONE)
     monkeypatch.setenv("VAULTTOOLS_NOW", FROZEN_NOW)
     return vault
+
+
+def set_timezone(vault: Path, zone: str) -> None:
+    """Set the vault's `timezone` setting, whatever `vault init` wrote there."""
+    config = vault / ".vaulttools" / "config.toml"
+    text = re.sub(
+        r'^timezone = ".*"$', f'timezone = "{zone}"', config.read_text("utf-8"), flags=re.M
+    )
+    config.write_text(text, encoding="utf-8")

@@ -24,7 +24,7 @@ from vaulttools.calendar_items import item_uid
 from vaulttools.serve import FeedCache, VaultFeed, serve_in_thread, start_server
 from vaulttools.vault import Vault
 
-from .conftest import RunVault
+from .conftest import RunVault, set_timezone
 
 MEETING = "Meetings/2026-12-04 Jane Doe.md"
 
@@ -32,13 +32,7 @@ MEETING = "Meetings/2026-12-04 Jane Doe.md"
 @pytest.fixture
 def interview(vault: Path, in_vault: RunVault) -> Path:
     """A vault in Auckland with Jane Doe, a meeting with her and its four follow-ups."""
-    config = vault / ".vaulttools" / "config.toml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace(
-            'timezone = ""', 'timezone = "Pacific/Auckland"'
-        ),
-        encoding="utf-8",
-    )
+    set_timezone(vault, "Pacific/Auckland")
     for args in (
         ("new-contact", "Jane Doe", "--org", "Acme Ltd"),
         ("new-meeting", "Jane Doe", "--date", "2026-12-04", "--time", "10:00",

@@ -11,7 +11,7 @@ from pathlib import Path
 import frontmatter
 import pytest
 
-from vaulttools.config import Config
+from vaulttools.config import Config, system_timezone_name
 from vaulttools.notes import parse_note
 
 from .conftest import RunVault
@@ -55,6 +55,8 @@ def test_config_has_every_setting_each_with_a_comment(vault: Path) -> None:
         value = getattr(defaults, setting.name)
         if hasattr(value, "__dataclass_fields__"):
             assert set(data[setting.name]) == {f.name for f in fields(value)}
+        elif setting.name == "timezone":  # written out: this computer's zone
+            assert data["timezone"] == system_timezone_name()
         else:
             assert data[setting.name] == value
     lines = text.splitlines()
