@@ -76,12 +76,22 @@ def test_contacts_table_and_json(in_vault: RunVault, filled: Path) -> None:
         "Role",
         "Status",
         "Last",
-        "met",
+        "contact",
         "Next",
         "follow-up",
     ]
     assert lines[1].split() == ["Bob", "Smith", "scheduled", day(10)]
-    assert lines[2].split() == ["Jane", "Doe", "Acme", "Ltd", "met", day(-3), day(-2)]
+    assert lines[2].split() == [
+        "Jane",
+        "Doe",
+        "Acme",
+        "Ltd",
+        "met",
+        day(-3),
+        "(3d",
+        "ago)",
+        day(-2),
+    ]
     assert lines[0].index("Status") == lines[1].index("scheduled") == lines[2].index("met")
     rows = json.loads(in_vault("contacts", "--json").stdout)
     assert all(set(row) >= CONTACT_KEYS for row in rows)

@@ -112,6 +112,7 @@ def vault_problems(
         *_meeting_link_problems(meetings, person_paths, resolver),
         *_duplicate_people(people),
         *_duplicate_followup_ids(tasks),
+        *_followups_before_their_meeting(meetings, tasks),
     ]
     return sorted(found, key=lambda problem: (problem.note, problem.message))
 
@@ -132,6 +133,21 @@ def _meeting_link_problems(
                     f"but Obsidian does not: write [[{stem_of(path)}]]"
                 )
                 yield Problem(meeting.path, message)
+
+
+def _followups_before_their_meeting(
+    meetings: Sequence[MeetingFacts], tasks: Sequence[TaskFacts]
+) -> Iterator[Problem]:
+    """Open follow-ups in a meeting note due before the meeting: its date moved by hand."""
+    day_of = {m.path: m.date for m in meetings if m.date and m.status != "cancelled"}
+    for task in tasks:
+        day = day_of.get(task.path)
+        if day and task.due < day and not (task.done or task.cancelled):
+            yield Problem(
+                task.path,
+                f"has the follow-up {task.text!r} due {task.due.isoformat()}, before its "
+                f"meeting on {day.isoformat()} ('vault snooze' moves it)",
+            )
 
 
 def _duplicate_people(people: Sequence[PersonFacts]) -> Iterator[Problem]:

@@ -57,6 +57,14 @@ refresh_minutes = 60
 meeting_alarm_minutes = 30
 # Time of day (HH:MM) for an alert on the day a follow-up is due; empty for no alert.
 followup_alarm_time = "09:00"
+# Days that past meetings stay in the calendar, as a record of your conversations.
+history_days = 90
+
+[workflow]
+# Days after `vault contacted` to chase someone who has not replied; 0 for no reminder.
+chase_days = 7
+# Days between keeping in touch with a new contact after you meet (`stay_in_touch`); 0 for none.
+stay_in_touch_days = 90
 
 [serve]
 # The address `vault serve` listens on. Anything but 127.0.0.1 or localhost needs --token.
@@ -106,6 +114,13 @@ class CalendarSettings:
     refresh_minutes: int = 60
     meeting_alarm_minutes: int = 30
     followup_alarm_time: str = "09:00"
+    history_days: int = 90
+
+
+@dataclass(frozen=True)
+class WorkflowSettings:
+    chase_days: int = 7
+    stay_in_touch_days: int = 90
 
 
 @dataclass(frozen=True)
@@ -137,6 +152,7 @@ class Config:
     folders: Folders = field(default_factory=Folders)
     meetings: MeetingSettings = field(default_factory=MeetingSettings)
     calendar: CalendarSettings = field(default_factory=CalendarSettings)
+    workflow: WorkflowSettings = field(default_factory=WorkflowSettings)
     serve: ServeSettings = field(default_factory=ServeSettings)
     caldav: CaldavSettings = field(default_factory=CaldavSettings)
     me: Me = field(default_factory=Me)
@@ -160,6 +176,7 @@ _SECTIONS = {
     "folders": Folders,
     "meetings": MeetingSettings,
     "calendar": CalendarSettings,
+    "workflow": WorkflowSettings,
     "serve": ServeSettings,
     "caldav": CaldavSettings,
     "me": Me,

@@ -369,3 +369,77 @@ def _check_only_key_changed(before: Any, after: Any, key: str, value: Any) -> No
             f"Setting {key!r} would change more of the front matter than that property; "
             "nothing was written."
         )
+
+
+# Cancelling --------------------------------------------------------------------------------
+
+
+def cancel_line(line: str, day: dt.date) -> str:
+    """`- [ ] Call 📅 … ^fu-1` -> `- [-] Call 📅 … ❌ <day> ^fu-1`, as Obsidian Tasks does."""
+    match = _task_parts(line)
+    _refuse_closed(match["status"])
+    description, tail = _split_block_id(match["body"])
+    if _uses_dataview(description):
+        description += f" [cancelled:: {day.isoformat()}]"
+    else:
+        description += f" ❌ {day.isoformat()}"
+    return _rebuild(line, match, "-", description + tail)
+
+
+def cancel_task(text: str, line_no: int, day: dt.date) -> str:
+    """The note's text with the task on `line_no` cancelled on `day`."""
+    return replace_line(text, line_no, lambda line: cancel_line(line, day))
+
+
+# Adding lines ------------------------------------------------------------------------------
+
+_HEADING_LINE = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t#]*$")
+
+
+def add_to_section(text: str, heading: str, new_lines: list[str]) -> str:
+    """The note's text with `new_lines` at the end of the section under `heading`.
+
+    Every existing line is kept as it was; a note without that heading gets it, with the
+    lines, appended at its end. A list continues without a gap; anything else gets a blank
+    line before the new lines. The note's line ending (LF or CRLF) is used.
+    """
+    bom = _BOM if text.startswith(_BOM) else ""
+    lines = text[len(bom) :].split("\n")
+    eol = "\r" if lines[0].endswith("\r") else ""
+    end = _section_end(lines, heading)
+    if end is None:
+        return bom + _append_lines(lines, ["", f"## {heading}", "", *new_lines], eol)
+    gap = [] if TASK_LINE.match(lines[end].rstrip("\r")) or _is_bullet(lines[end]) else [""]
+    added = [line + eol for line in (*gap, *new_lines)]
+    return bom + "\n".join([*lines[: end + 1], *added, *lines[end + 1 :]])
+
+
+def _is_bullet(line: str) -> bool:
+    return bool(re.match(r"^[ \t]*[-*+][ \t]+\S", line))
+
+
+def _section_end(lines: list[str], heading: str) -> int | None:
+    """The last non-blank line of the section under `heading` (the heading itself if empty)."""
+    wanted = heading.casefold()
+    start, level = None, 0
+    for number, line in enumerate(lines):
+        found = _HEADING_LINE.match(line.rstrip("\r"))
+        if not found:
+            continue
+        if start is not None and len(found[1]) <= level:
+            break
+        if start is None and found[2].casefold() == wanted:
+            start, level = number, len(found[1])
+    else:
+        number = len(lines)
+    if start is None:
+        return None
+    return max(n for n in range(start, number) if lines[n].strip() or n == start)
+
+
+def _append_lines(lines: list[str], new_lines: list[str], eol: str) -> str:
+    """Lines added at the end of the note, after its last line, ending as the note did."""
+    ends_with_newline = lines[-1] == ""
+    body = lines[:-1] if ends_with_newline else lines
+    added = [line + eol for line in new_lines]
+    return "\n".join([*body, *added, *([""] if ends_with_newline else [])])

@@ -19,7 +19,15 @@ from typing import TYPE_CHECKING, NamedTuple
 from .links import Resolver
 from .model import Contact, FollowUp, Meeting, Suggested
 from .names import name_key
-from .stages import contact_stage, is_planned, is_thank_you, meeting_status, took_place
+from .stages import (
+    contact_stage,
+    is_add_suggested,
+    is_chase,
+    is_planned,
+    is_thank_you,
+    meeting_status,
+    took_place,
+)
 
 if TYPE_CHECKING:  # reading notes needs the YAML parser; joining stored facts does not
     from .notes import Note
@@ -42,6 +50,7 @@ class PersonFacts(NamedTuple):
     stay_in_touch: int | None = None  # days
     next_contact: dt.date | None = None
     aliases: tuple[str, ...] = ()
+    contacted: dt.date | None = None  # when they were last reached out to (`vault contacted`)
 
 
 class MeetingFacts(NamedTuple):
@@ -133,6 +142,7 @@ def person_facts(note: Note) -> PersonFacts:
         stay_in_touch=_positive(as_int(props.get("stay_in_touch"))),
         next_contact=as_date(props.get("next_contact")),
         aliases=note.aliases,
+        contacted=as_date(props.get("contacted")),
     )
 
 
@@ -310,7 +320,7 @@ def build_records(
     join = _Joiner(facts, resolver, today, default_duration)
     meetings = sorted((_meeting(join, m) for m in facts.meetings), key=meeting_order)
     history = _meeting_history(join)
-    tasks = [_task_followup(join, task) for task in facts.tasks]
+    tasks = [_task_followup(join, task, history) for task in facts.tasks]
     derived = [pair for person in facts.people for pair in _derived(join, person, history)]
     pairs = tasks + derived
     followups = sorted((followup for followup, _ in pairs), key=followup_order)
@@ -406,9 +416,12 @@ def _task_contact_name(join: _Joiner, task: TaskFacts, person: str | None) -> st
     return meeting.contacts[0] if meeting and meeting.contacts else None
 
 
-def _task_followup(join: _Joiner, task: TaskFacts) -> tuple[FollowUp, str | None]:
+def _task_followup(
+    join: _Joiner, task: TaskFacts, history: _History
+) -> tuple[FollowUp, str | None]:
     """The follow-up a task is, and the path of the contact it concerns."""
     person = _task_person(join, task)
+    open_task = not (task.done or task.cancelled)
     followup = FollowUp(
         id=task.id,
         text=task.text,
@@ -422,8 +435,32 @@ def _task_followup(join: _Joiner, task: TaskFacts) -> tuple[FollowUp, str | None
         line=task.line,
         done_on=task.done_on,
         contact_note=person,
+        settled=_settled(join, task, person, history) if open_task else None,
     )
     return followup, person
+
+
+def _settled(join: _Joiner, task: TaskFacts, person: str | None, history: _History) -> str | None:
+    """Why an open task needs doing no more, from what happened since it was written."""
+    meeting = join.meetings.get(task.path)
+    if meeting is not None:
+        return _settled_by_meeting(join, task, meeting)
+    booked = person is not None and (person in history.scheduled or person in history.met)
+    if task.path in join.people and is_chase(task.text) and booked:
+        return "a conversation is booked"
+    return None
+
+
+def _settled_by_meeting(join: _Joiner, task: TaskFacts, meeting: MeetingFacts) -> str | None:
+    if meeting.status == "cancelled":
+        return "its meeting was cancelled"
+    if meeting.date and task.due < meeting.date and meeting.date >= join.today:
+        return "it is due before its meeting"
+    if is_add_suggested(task.text) and took_place(meeting.status, meeting.date, join.today):
+        names = [s.target for s in join.facts.suggestions if s.path == meeting.path]
+        if all(join.resolver.resolve(name, meeting.path) for name in names):
+            return "every name suggested has a note" if names else "nobody was suggested"
+    return None
 
 
 def _derived(
@@ -477,7 +514,7 @@ def _contact(
         met=person.path in history.met,
         thanked=thanked,
     )
-    open_dates = [f.due for f in theirs if f.due and not (f.done or f.cancelled)]
+    open_dates = [f.due for f in theirs if f.due and f.is_open]
     return Contact(
         name=person.name,
         note=person.path,
@@ -486,6 +523,9 @@ def _contact(
         role=person.role,
         status=stage,
         last_met=history.last_met(person.path),
+        last_contact=max(
+            filter(None, (history.last_met(person.path), person.contacted)), default=None
+        ),
         next_followup=min(open_dates, default=None),
         email=person.email,
         referred_by=join.person_name(person.referred_by, person.path),

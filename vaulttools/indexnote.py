@@ -82,7 +82,7 @@ def _cell(text: str) -> str:
 
 
 def _followups_part(followups: Sequence[FollowUp], today: dt.date) -> str:
-    open_ones = [f for f in followups if not (f.done or f.cancelled)]
+    open_ones = [f for f in followups if f.is_open]
     lines = ["## Follow-ups", ""]
     if not open_ones:
         return "\n".join([*lines, "_Nothing to follow up._"])

@@ -38,7 +38,7 @@ def resolve_followup(query: str, followups: Sequence[FollowUp]) -> FollowUp:
     wanted = query.strip().removeprefix("^")
     if not wanted:
         raise NoSuchFollowUpError("No follow-up id was given; 'vault followups' lists them.")
-    open_ones = [f for f in followups if not (f.done or f.cancelled)]
+    open_ones = [f for f in followups if f.is_open]
     exact = [f for f in followups if f.id == wanted]
     if len(exact) == 1:
         return exact[0]

@@ -27,6 +27,14 @@ class FollowUp:
     line: int | None = None  # 0-based line of the task in its note; None when derived
     done_on: dt.date | None = None
     contact_note: str | None = None  # the contact's note, when the contact has one
+    # Why it needs doing no more although its note still shows it open (its meeting was
+    # cancelled, say); worked out from the vault, never written to the note.
+    settled: str | None = None
+
+    @property
+    def is_open(self) -> bool:
+        """Still to do: not ticked, cancelled or settled by what happened since."""
+        return not (self.done or self.cancelled or self.settled)
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,7 @@ class Contact:
     email: str | None = None
     referred_by: str | None = None
     organisation_note: str | None = None  # the organisation's note, when it has one
+    last_contact: dt.date | None = None  # the last conversation, or approach (`contacted`)
 
 
 @dataclass(frozen=True)

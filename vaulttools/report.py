@@ -192,7 +192,7 @@ def _replace(thank: ThankYou, status: str, sent_on: dt.date | None = None) -> Th
 
 
 def _overdue(followups: Sequence[FollowUp], today: dt.date) -> list[FollowUp]:
-    late = [f for f in followups if not (f.done or f.cancelled) and f.due and f.due < today]
+    late = [f for f in followups if f.is_open and f.due and f.due < today]
     return sorted(late, key=lambda f: (f.due, f.note, f.line or 0))
 
 

@@ -15,8 +15,11 @@ from .values import as_text
 STAGES = ("prospect", "contacted", "scheduled", "met", "thanked")
 CONTACT_STATUSES = (*STAGES, "declined")
 MEETING_STATUSES = ("planned", "done", "cancelled")
+APPROACHES = ("email", "linkedin", "phone", "message", "in-person")  # ways of reaching out
 _MEETING_SPELLINGS = {"canceled": "cancelled", "completed": "done", "held": "done"}
 _THANK_YOU = re.compile(r"^\s*send\s+(?:a\s+)?thank[\s-]?you", re.IGNORECASE)
+_CHASE = re.compile(r"^\s*chase\b", re.IGNORECASE)
+_ADD_SUGGESTED = re.compile(r"^\s*add\s+the\s+people\b.*\bsuggested\b", re.IGNORECASE)
 
 
 def meeting_status(value: object) -> str:
@@ -43,6 +46,16 @@ def is_planned(status: str, day: dt.date | None, today: dt.date) -> bool:
 def is_thank_you(text: str) -> bool:
     """A follow-up that thanks someone: its text starts with "Send a thank-you"."""
     return bool(_THANK_YOU.match(text))
+
+
+def is_chase(text: str) -> bool:
+    """A reminder to chase a non-reply (`vault contacted` writes them): "Chase …"."""
+    return bool(_CHASE.match(text))
+
+
+def is_add_suggested(text: str) -> bool:
+    """The meeting template's step "Add the people … suggested as contacts"."""
+    return bool(_ADD_SUGGESTED.match(text))
 
 
 def contact_stage(explicit: object, *, scheduled: bool, met: bool, thanked: bool) -> str:

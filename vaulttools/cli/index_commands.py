@@ -14,6 +14,7 @@ import click
 
 from ..errors import UsageError
 from ..index import Index, fresh_index, write_index_note
+from ..stages import CONTACT_STATUSES
 from ..wikilinks import readable
 from .app import AppState, pass_state
 from .options import DATE
@@ -171,10 +172,11 @@ def _nothing_due(overdue: bool, days: int | None, show_all: bool) -> str:
 
 
 def _wanted(followup: FollowUp, today: dt.date, overdue: bool, days: int | None) -> bool:
+    """Both filters hold when both are given: `--overdue --within 3` lists overdue ones."""
+    if overdue and not _is_overdue(followup, today):
+        return False
     if days is not None:
         return followup.due is not None and followup.due <= today + dt.timedelta(days=days)
-    if overdue:
-        return _is_overdue(followup, today)
     return True
 
 
@@ -183,7 +185,7 @@ def _is_overdue(followup: FollowUp, today: dt.date) -> bool:
 
 
 def _closed(followup: FollowUp) -> bool:
-    return followup.done or followup.cancelled
+    return not followup.is_open
 
 
 def _followup_table(found: Sequence[FollowUp], today: dt.date) -> None:
@@ -209,6 +211,8 @@ def _mark(followup: FollowUp, today: dt.date) -> str:
         return "✓"
     if followup.cancelled:
         return "✗"
+    if followup.settled:
+        return "–"
     return "!" if _is_overdue(followup, today) else ""
 
 
@@ -221,7 +225,8 @@ def _followup_style(followup: FollowUp, today: dt.date) -> dict[str, Any]:
 
 
 @click.command("contacts")
-@click.option("--status", help="Only contacts at this stage, e.g. prospect, met, thanked.")
+@click.option("--status", type=click.Choice(CONTACT_STATUSES, case_sensitive=False),
+              help="Only contacts at this stage.")  # fmt: skip
 @click.option("--org", "organisation", help="Only contacts at this organisation.")
 @JSON_OPTION
 @pass_state
@@ -231,24 +236,43 @@ def contacts_command(
     """List contacts with their organisation, stage, last meeting and next follow-up."""
     with fresh_index(state.vault) as index:
         found = index.contacts(status=status, organisation=organisation, today=state.today)
-    _show(found, as_json, "No contacts.", _contact_table)
+    _show(found, as_json, "No contacts.", lambda rows: _contact_table(rows, state.today))
 
 
-def _contact_table(found: Sequence[Contact]) -> None:
+def _contact_table(found: Sequence[Contact], today: dt.date) -> None:
     rows = [
         (
             c.name,
             c.organisation or "",
             c.role or "",
             c.status,
-            _day(c.last_met),
+            _since(c.last_contact, today),
             _day(c.next_followup),
         )
         for c in found
     ]
-    headers = ("Name", "Organisation", "Role", "Status", "Last met", "Next follow-up")
+    headers = ("Name", "Organisation", "Role", "Status", "Last contact", "Next follow-up")
     print_table(headers, rows, flexible=2)
     click.echo(_plural(len(found), "contact") + ".")
+
+
+def _since(day: dt.date | None, today: dt.date) -> str:
+    """`2026-11-20 (10d ago)`: when, and how long ago."""
+    if day is None:
+        return ""
+    days = (today - day).days
+    return f"{day.isoformat()} ({days}d ago)" if days > 0 else _day(day)
+
+
+def _known_person(index: Index, query: str, today: dt.date) -> str:
+    """The person a filter names (a contact, or someone met without a note), else a usage error."""
+    from ..lookup import resolve_name
+
+    names = [c.name for c in index.contacts(today=today)]
+    names += [n for m in index.meetings(today=today) for n in m.contacts]
+    people = list(dict.fromkeys(names))
+    hint = "'vault contacts' lists them."
+    return resolve_name(query, people, lambda n: (n,), "person", UsageError, hint)
 
 
 @click.command("meetings")
@@ -268,7 +292,8 @@ def meetings_command(
     if start and end and start > end:
         raise UsageError(f"--from {start} is after --to {end}.")
     with fresh_index(state.vault) as index:
-        found = index.meetings(start=start, end=end, contact=contact, today=state.today)
+        person = _known_person(index, contact, state.today) if contact else None
+        found = index.meetings(start=start, end=end, contact=person, today=state.today)
     _show(found, as_json, "No meetings.", _meeting_table)
 
 

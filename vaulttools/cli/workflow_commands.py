@@ -12,13 +12,13 @@ import click
 
 from ..errors import UsageError, VaultError
 from ..lookup import describe, resolve_contact, resolve_followup, resolve_meeting
-from ..model import FollowUp, to_json
+from ..model import FollowUp, Meeting, to_json
 from ..notes import Note, as_int, decode, parse_note
-from ..stages import CONTACT_STATUSES
+from ..stages import APPROACHES, CONTACT_STATUSES
 from ..vault import Snapshot, Vault, create_exclusive
 from ..wikilinks import readable
 from .app import AppState, pass_state
-from .options import DATE
+from .options import DATE, TIME
 
 if TYPE_CHECKING:
     from ..index import Index
@@ -96,12 +96,14 @@ def _next_after_done(state: AppState, followup: FollowUp) -> dt.date | None:
 
 @click.command("done", short_help="Tick off a follow-up in its note.")
 @click.argument("query", metavar="ID")
+@click.option("--on", "day", type=DATE, help="The day it was really done (default: today).")
 @pass_state
-def done_command(state: AppState, query: str) -> None:
-    """Tick off a follow-up in its note: `- [x]` and today's ✅ date, as Obsidian Tasks does.
+def done_command(state: AppState, query: str, day: dt.date | None) -> None:
+    """Tick off a follow-up in its note: `- [x]` and the ✅ date, as Obsidian Tasks does.
 
     ID is an id that `vault followups` shows, a unique start of one, or words from the
-    follow-up's text. Only that task's line changes.
+    follow-up's text. Only that task's line changes. --on records the day it was really
+    done (a thank-you sent on time and ticked later still counts as on time).
 
     For a contact's reminder (from `next_contact` or `stay_in_touch`), done sets the
     contact's `next_contact` to today plus its `stay_in_touch` days, or clears it when
@@ -109,6 +111,7 @@ def done_command(state: AppState, query: str) -> None:
     """
     followup = _find_followup(state, query)
     _refuse_closed(followup)
+    done_on = _not_in_future(state, day or state.today)
     if followup.source in DERIVED_SOURCES:
         day = _next_after_done(state, followup)
         _set_next_contact(state, followup, day)
@@ -117,7 +120,7 @@ def done_command(state: AppState, query: str) -> None:
         return
     from ..edit import is_recurring, tick_task
 
-    line = _edit_task(state, followup, lambda text, at: tick_task(text, at, state.today))
+    line = _edit_task(state, followup, lambda text, at: tick_task(text, at, done_on))
     click.echo(f"Done: {readable(followup.text)} ({followup.id}, in {followup.note}).")
     if is_recurring(line):
         click.echo(
@@ -125,6 +128,12 @@ def done_command(state: AppState, query: str) -> None:
             "occurrence (ticking it in Obsidian with the Tasks plugin does).",
             err=True,
         )
+
+
+def _not_in_future(state: AppState, day: dt.date) -> dt.date:
+    if day > state.today:
+        raise UsageError(f"{day.isoformat()} is still to come; give the day it was done.")
+    return day
 
 
 @click.command("snooze", short_help="Move a follow-up to another day.")
@@ -387,9 +396,93 @@ def report_command(state: AppState, markdown: bool, as_json: bool) -> None:
         click.echo(render_text(report), nl=False)
 
 
+# reaching out, moving and cancelling meetings ----------------------------------------------
+
+
+@click.command("contacted", short_help="Log that you reached out to someone.")
+@click.argument("name")
+@click.option("--via", type=click.Choice(APPROACHES), default="email", show_default=True,
+              help="How you reached out.")  # fmt: skip
+@click.option("--on", "day", type=DATE, help="When (default: today).")
+@click.option("--chase", "chase_days", type=click.IntRange(min=0), metavar="DAYS",
+              help="Days to wait for a reply before chasing (default 7, a setting).")  # fmt: skip
+@pass_state
+def contacted_command(
+    state: AppState, name: str, via: str, day: dt.date | None, chase_days: int | None
+) -> None:
+    """Log an approach to NAME: a line in their conversation log, their stage set to
+    contacted (with the date, in `contacted`) while they were a prospect, and a follow-up
+    to chase a non-reply after --chase days. A reply is logged the same way, or by
+    booking the conversation with `vault new-meeting` (which settles the chase).
+    """
+    from ..workflow import Approach, log_approach
+
+    with _index(state) as index:
+        contact = resolve_contact(name, index.contacts(today=state.today))
+    days = state.vault.config.workflow.chase_days if chase_days is None else chase_days
+    approach = Approach(via, _not_in_future(state, day or state.today), days)
+    logged = log_approach(state.vault, contact, approach)
+    stage = "now contacted" if logged.stage_set else f"still {contact.status}"
+    click.echo(f"Logged: {logged.log_line} ({contact.note}); {contact.name} is {stage}.")
+    if logged.chase:
+        due = logged.chase.split("📅 ", 1)[1][:10]
+        click.echo(f"A reminder to chase a non-reply is due {due}.")
+
+
+@click.command("reschedule", short_help="Move a meeting and its follow-ups to another day.")
+@click.argument("meeting")
+@click.argument("day", metavar="DATE", type=DATE)
+@click.option("--time", "time_", type=TIME, help="The new start time, HH:MM.")
+@pass_state
+def reschedule_command(state: AppState, meeting: str, day: dt.date, time_: str | None) -> None:
+    """Move MEETING to DATE, and its open follow-ups by the same number of days.
+
+    MEETING is the meeting note's name, or the name of a person you have one planned
+    meeting with. The note's `date` (and `time`) and its follow-ups' dates change; its
+    file name keeps the first date, so links to it still work.
+    """
+    from ..workflow import reschedule_meeting
+
+    found = _planned_meeting(state, meeting)
+    days, moved = reschedule_meeting(state.vault, found, day, time_)
+    when = day.isoformat() + (f" at {time_}" if time_ else "")
+    click.echo(f"Moved {found.note} to {when} ({days:+d} days), with {_plural(moved)}.")
+
+
+@click.command("cancel", short_help="Cancel a meeting and its open follow-ups.")
+@click.argument("meeting")
+@pass_state
+def cancel_command(state: AppState, meeting: str) -> None:
+    """Cancel MEETING: its `status` becomes cancelled, and its open follow-ups are
+    cancelled in the note (`- [-]` and today's ❌ date, as Obsidian Tasks does).
+
+    MEETING is the meeting note's name, or the name of a person you have one planned
+    meeting with.
+    """
+    from ..workflow import cancel_meeting
+
+    found = _planned_meeting(state, meeting)
+    cancelled = cancel_meeting(state.vault, found, state.today)
+    click.echo(f"Cancelled {found.note}, with {_plural(cancelled)}.")
+
+
+def _planned_meeting(state: AppState, query: str) -> Meeting:
+    from ..lookup import resolve_planned_meeting
+
+    with _index(state) as index:
+        return resolve_planned_meeting(query, index.meetings(today=state.today))
+
+
+def _plural(followups: list[str]) -> str:
+    return f"{len(followups)} follow-up" + ("" if len(followups) == 1 else "s")
+
+
 def register(group: click.Group) -> None:
     """Add this module's commands to the `vault` group."""
     for command in (
+        contacted_command,
+        reschedule_command,
+        cancel_command,
         done_command,
         snooze_command,
         status_command,

@@ -171,7 +171,7 @@ class Index:
     ) -> list[FollowUp]:
         """Open follow-ups (with done and cancelled ones when asked), by due date."""
         found = self.records(today).followups
-        return [f for f in found if include_closed or not (f.done or f.cancelled)]
+        return [f for f in found if include_closed or f.is_open]
 
     def meetings(
         self,

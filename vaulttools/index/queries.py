@@ -64,7 +64,7 @@ def load_facts(connection: sqlite3.Connection) -> VaultFacts:
 
 
 def _person(row: Sequence) -> PersonFacts:
-    return PersonFacts(*row[:9], _date(row[9]), unpacked(row[10]))
+    return PersonFacts(*row[:9], _date(row[9]), unpacked(row[10]), _date(row[11]))
 
 
 def _meeting(row: Sequence) -> MeetingFacts:

@@ -86,7 +86,8 @@ class Rows:
         # Each table's columns are its facts' fields in order; dates and lists are packed.
         if facts.person:
             person = facts.person
-            self.people.append((*person[:9], _iso(person.next_contact), _packed(person.aliases)))
+            dates = (_iso(person.next_contact), _packed(person.aliases), _iso(person.contacted))
+            self.people.append((*person[:9], *dates))
         if facts.meeting:
             meeting = facts.meeting
             packed = (_packed(meeting.contacts), _iso(meeting.date))

@@ -32,7 +32,8 @@ CREATE TABLE problems (path TEXT NOT NULL, message TEXT NOT NULL, unreadable INT
 CREATE INDEX problems_by_path ON problems (path);
 CREATE TABLE people (
     path TEXT PRIMARY KEY, id TEXT, name TEXT, organisation TEXT, role TEXT, email TEXT,
-    status TEXT, referred_by TEXT, stay_in_touch INTEGER, next_contact TEXT, aliases BLOB
+    status TEXT, referred_by TEXT, stay_in_touch INTEGER, next_contact TEXT, aliases BLOB,
+    contacted TEXT
 );
 CREATE TABLE meetings (
     path TEXT PRIMARY KEY, id TEXT, contacts BLOB, date TEXT, time TEXT, duration INTEGER,

@@ -28,7 +28,7 @@ _INSERTS = {
     "files": "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     "aliases": "INSERT INTO aliases (path, key) VALUES (?, ?)",
     "problems": "INSERT INTO problems VALUES (?, ?, ?)",
-    "people": "INSERT INTO people VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    "people": "INSERT INTO people VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "meetings": "INSERT INTO meetings VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "organisations": "INSERT INTO organisations VALUES (?, ?, ?)",
     "tasks": "INSERT INTO tasks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

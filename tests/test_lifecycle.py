@@ -1,0 +1,165 @@
+"""The workflow's life through the CLI, with "now" frozen in Auckland (a day ahead of UTC):
+reaching out, booking, moving and cancelling meetings, ticking with the real day."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import frontmatter
+import pytest
+
+from .conftest import RunVault
+
+TODAY = "2026-11-30"  # Monday in Auckland, while UTC is still on Sunday 29 November
+
+
+def followups(in_vault: RunVault, *args: str) -> list[dict]:
+    result = in_vault("followups", "--json", *args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.fixture
+def jane(in_vault: RunVault, auckland: Path) -> Path:
+    assert in_vault("new-contact", "Jane Doe").exit_code == 0
+    return auckland / "Contacts" / "Jane Doe.md"
+
+
+def test_contacted_logs_sets_the_stage_and_chases(in_vault: RunVault, jane: Path) -> None:
+    before = jane.read_text("utf-8")
+    result = in_vault("contacted", "jane", "--via", "linkedin")
+    assert result.exit_code == 0, result.output
+    text = jane.read_text("utf-8")
+    note = frontmatter.loads(text)
+    assert note["status"] == "contacted" and note["contacted"].isoformat() == TODAY
+    log = text.split("## Conversation log", 1)[1].split("## Follow-ups", 1)[0]
+    assert f"- {TODAY}: reached out by LinkedIn message" in log
+    chase = followups(in_vault)
+    assert len(chase) == 1 and chase[0]["due"] == "2026-12-07"
+    assert chase[0]["text"].startswith("Chase [[Jane Doe]]")
+    # every other line that was there is still there, in order
+    old_lines = [line for line in before.splitlines() if not line.startswith("status:")]
+    remaining = iter(text.splitlines())
+    assert all(line in remaining for line in old_lines)  # a subsequence: only lines added
+    contacts = json.loads(in_vault("contacts", "--json").stdout)
+    assert contacts[0]["status"] == "contacted" and contacts[0]["last_contact"] == TODAY
+
+
+def test_chase_days_on_a_past_day_and_booking_settles_it(in_vault: RunVault, jane: Path) -> None:
+    assert in_vault("contacted", "Jane Doe", "--on", "2 days ago", "--chase", "3").exit_code == 0
+    assert [f["due"] for f in followups(in_vault)] == ["2026-12-01"]
+    assert in_vault("new-meeting", "Jane", "--date", "friday").exit_code == 0
+    assert not any(f["text"].startswith("Chase") for f in followups(in_vault))
+    settled = [f for f in followups(in_vault, "--all") if f["text"].startswith("Chase")]
+    assert settled[0]["settled"] == "a conversation is booked" and settled[0]["done"] is False
+
+
+def test_contacted_in_the_future_is_refused(in_vault: RunVault, jane: Path) -> None:
+    before = jane.read_bytes()
+    result = in_vault("contacted", "Jane Doe", "--on", "tomorrow")
+    assert result.exit_code == 2
+    assert jane.read_bytes() == before
+
+
+def test_reschedule_moves_the_meeting_and_its_followups(in_vault: RunVault, jane: Path) -> None:
+    made = in_vault("new-meeting", "Jane Doe", "--date", "2026-12-04", "--time", "10:00")
+    meeting = Path(made.stdout.strip())
+    before = {f["id"]: f["due"] for f in followups(in_vault)}
+    result = in_vault("reschedule", "jane", "+10d", "--time", "14:30")
+    assert result.exit_code == 0, result.output
+    props = frontmatter.load(meeting)
+    assert props["date"].isoformat() == "2026-12-10" and props["time"] == "14:30"
+    after = {f["id"]: f["due"] for f in followups(in_vault)}
+    assert set(after) == set(before)
+    for fid, due in before.items():  # every follow-up six days later, as the meeting
+        assert (_day(after[fid]) - _day(due)).days == 6
+
+
+def _day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+def test_cancel_cancels_the_meeting_and_its_open_followups(in_vault: RunVault, jane: Path) -> None:
+    meeting = Path(in_vault("new-meeting", "Jane Doe", "--date", "2026-12-04").stdout.strip())
+    first = followups(in_vault)[0]
+    assert in_vault("done", first["id"]).exit_code == 0
+    result = in_vault("cancel", "Jane Doe")
+    assert result.exit_code == 0, result.output
+    text = meeting.read_text("utf-8")
+    assert frontmatter.loads(text)["status"] == "cancelled"
+    assert text.count(f"❌ {TODAY}") == 3 and text.count("- [-] ") == 3
+    assert f"✅ {TODAY}" in text  # the done one stays done
+    assert followups(in_vault) == []
+    feed = in_vault("export-ics", "-o", "-").stdout
+    assert "VTODO" not in feed and "Jane Doe" not in feed
+
+
+def test_meeting_names_a_person_with_one_planned_meeting(in_vault: RunVault, jane: Path) -> None:
+    in_vault("new-meeting", "Jane Doe", "--date", "2026-12-04")
+    in_vault("new-meeting", "Jane Doe", "--date", "2026-12-14")
+    result = in_vault("cancel", "Jane")
+    assert result.exit_code == 1 and "2 planned meetings" in result.stderr
+    assert in_vault("cancel", "2026-12-14 Jane Doe").exit_code == 0
+    assert in_vault("cancel", "Jane").exit_code == 0
+
+
+def test_a_meeting_cancelled_by_hand_takes_its_followups_out(
+    in_vault: RunVault, jane: Path
+) -> None:
+    meeting = Path(in_vault("new-meeting", "Jane Doe", "--date", "2026-12-04").stdout.strip())
+    text = meeting.read_text("utf-8")
+    meeting.write_text(text.replace("status: planned", "status: cancelled"), "utf-8")
+    assert followups(in_vault) == []
+    assert "VTODO" not in in_vault("export-ics", "-o", "-").stdout
+    assert meeting.read_text("utf-8").count("- [ ] ") > 0  # nothing was written to the note
+
+
+def test_a_meeting_moved_by_hand_holds_back_what_falls_before_it(
+    in_vault: RunVault, jane: Path
+) -> None:
+    meeting = Path(in_vault("new-meeting", "Jane Doe", "--date", "2026-12-04").stdout.strip())
+    text = meeting.read_text("utf-8")
+    meeting.write_text(text.replace("date: 2026-12-04", "date: 2026-12-09"), "utf-8")
+    assert followups(in_vault) == []  # all four were due before the new day
+    check = in_vault("check")
+    assert check.exit_code == 1
+    assert "due 2026-12-05, before its meeting on 2026-12-09" in check.stdout
+
+
+def test_done_on_records_the_real_day(in_vault: RunVault, jane: Path) -> None:
+    in_vault("new-meeting", "Jane Doe", "--date", "2026-11-27")
+    thanks = next(f for f in followups(in_vault) if f["text"].startswith("Send a thank-you"))
+    assert in_vault("done", thanks["id"], "--on", "2026-11-28").exit_code == 0
+    assert "✅ 2026-11-28" in next((jane.parent.parent / "Meetings").iterdir()).read_text("utf-8")
+    report = json.loads(in_vault("report", "--json").stdout)
+    assert report["thank_yous"]["on_time"] == 1
+    assert in_vault("done", "connect", "--on", "tomorrow").exit_code == 2
+
+
+def test_overdue_within_lists_only_overdue_ones(in_vault: RunVault, jane: Path) -> None:
+    with jane.open("a", encoding="utf-8") as handle:
+        handle.write(
+            "- [ ] Late one 📅 2026-11-28 ^fu-late\n- [ ] Soon one 📅 2026-12-01 ^fu-soon\n"
+        )
+    assert [f["id"] for f in followups(in_vault, "--overdue", "--within", "3")] == ["fu-late"]
+    assert [f["id"] for f in followups(in_vault, "--within", "3")] == ["fu-late", "fu-soon"]
+
+
+def test_unknown_stage_or_person_in_a_filter_is_a_usage_error(
+    in_vault: RunVault, jane: Path
+) -> None:
+    stage = in_vault("contacts", "--status", "foo")
+    assert stage.exit_code == 2 and "prospect" in stage.stderr and "thanked" in stage.stderr
+    person = in_vault("meetings", "--contact", "Jane Dough")
+    assert person.exit_code == 2 and "Did you mean Jane Doe?" in person.stderr
+    assert in_vault("meetings", "--contact", "jane").exit_code == 0
+
+
+def test_crlf_note_gets_crlf_lines(in_vault: RunVault, jane: Path) -> None:
+    jane.write_bytes(jane.read_bytes().replace(b"\n", b"\r\n"))
+    assert in_vault("contacted", "Jane Doe").exit_code == 0
+    data = jane.read_bytes()
+    assert b"\n" not in data.replace(b"\r\n", b"")
+    assert f"- {TODAY}: reached out by email\r\n".encode() in data
