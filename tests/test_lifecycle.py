@@ -163,3 +163,39 @@ def test_crlf_note_gets_crlf_lines(in_vault: RunVault, jane: Path) -> None:
     data = jane.read_bytes()
     assert b"\n" not in data.replace(b"\r\n", b"")
     assert f"- {TODAY}: reached out by email\r\n".encode() in data
+
+
+def test_a_meeting_logged_after_the_fact_makes_nothing_overdue(
+    in_vault: RunVault, jane: Path
+) -> None:
+    assert in_vault("new-meeting", "Jane Doe", "--date", "20 Nov").exit_code == 0
+    assert followups(in_vault, "--overdue") == []
+    due = {f["text"].split(" ")[0]: f["due"] for f in followups(in_vault, "--all")}
+    assert due["Reflect"] == TODAY and due["Send"] == TODAY and due["Add"] == "2026-12-02"
+
+
+def test_the_thank_you_stays_within_a_day_when_that_is_still_possible(
+    in_vault: RunVault, jane: Path
+) -> None:
+    assert in_vault("new-meeting", "Jane Doe", "--date", "yesterday").exit_code == 0
+    thanks = [f for f in followups(in_vault) if f["text"].startswith("Send a thank-you")]
+    assert thanks[0]["due"] == TODAY  # the day after the conversation
+
+
+def test_adding_suggested_people_is_settled_when_nobody_is_left_to_add(
+    in_vault: RunVault, jane: Path
+) -> None:
+    in_vault("new-meeting", "Jane Doe", "--date", "2026-11-20")
+    step = next(f for f in followups(in_vault, "--all") if f["text"].startswith("Add the people"))
+    assert step["settled"] == "nobody was suggested" and step["done"] is False
+    assert not any(f["text"].startswith("Add the people") for f in followups(in_vault))
+
+
+def test_stay_in_touch_default_and_option(in_vault: RunVault, jane: Path) -> None:
+    assert frontmatter.load(jane)["stay_in_touch"] == 90
+    in_vault("new-contact", "Ben Carter", "--stay-in-touch", "30")
+    ben = jane.parent / "Ben Carter.md"
+    assert frontmatter.load(ben)["stay_in_touch"] == 30
+    in_vault("new-meeting", "Ben", "--date", "2026-11-20")
+    keep = [f for f in followups(in_vault) if f["text"] == "Stay in touch with Ben Carter"]
+    assert keep[0]["due"] == "2026-12-20"

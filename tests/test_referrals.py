@@ -89,8 +89,13 @@ def test_create_makes_contacts_with_referred_by_and_how_we_met(
     props = yaml.safe_load(paths[0].read_text(encoding="utf-8").split("---")[1])
     assert props["type"] == "contact" and props["name"] == "Bob Smith"
     assert props["referred_by"] == "[[Jane Doe]]"
-    assert props["how_we_met"] == "Suggested by Jane Doe (2026-12-01 meeting)"
+    # what the user wrote beside the name is kept
+    assert props["how_we_met"] == (
+        "Suggested by Jane Doe (2026-12-01 meeting): runs the platform team at Globex"
+    )
     assert in_vault("referrals").output.strip() == "No suggested names without a note."
+    # and the meeting's step to add them is ticked
+    assert "- [x] Add the people Jane Doe suggested" in suggested.read_text(encoding="utf-8")
     contacts = json.loads(in_vault("contacts", "--json").output)
     bob = next(c for c in contacts if c["name"] == "Bob Smith")
     assert bob["referred_by"] == "Jane Doe"

@@ -80,6 +80,7 @@ class ContactRequest:
     tags: tuple[str, ...] = ()
     other_emails: tuple[str, ...] = ()  # besides `email`, e.g. from a vCard
     other_phones: tuple[str, ...] = ()
+    stay_in_touch: int | None = None  # days; None: the vault's setting
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,7 @@ class Scaffolder:
             "referred_by_link": _link_to(referrer) if referrer else _link_or_none(referred_by),
             "tags": list(request.tags),
             "status": None,  # worked out from meetings and follow-ups until the user sets it
+            "stay_in_touch": _days_or_none(request.stay_in_touch, self.config),
             **self._dates(),
         }
         folder = self.config.folders.contacts
@@ -167,6 +169,7 @@ class Scaffolder:
             "mode": mode,
             "objective": request.objective,
             "status": "planned",
+            **_followup_days(request.date, self.today),
             "tags": list(request.tags),
             "questions": self.renderer.question_bank().pick(request.questions),
             **self._dates(),
@@ -258,6 +261,19 @@ class Scaffolder:
 
 def _labels(note: Note) -> tuple[str, ...]:
     return (note.title, note.stem, *note.aliases)
+
+
+def _followup_days(day: dt.date, today: dt.date) -> dict[str, dt.date]:
+    """When a new meeting's follow-ups fall due: from its day, or from today when it is
+    logged after the fact (nothing is overdue at once); the thank-you within a day of the
+    conversation while that is still possible."""
+    start = max(day, today)
+    return {"followups_from": start, "thank_by": max(day + dt.timedelta(days=1), today)}
+
+
+def _days_or_none(days: int | None, config: Config) -> int | None:
+    chosen = config.workflow.stay_in_touch_days if days is None else days
+    return chosen or None
 
 
 def _link_to(note: Note) -> str:

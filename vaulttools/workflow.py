@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from .errors import UsageError, VaultError
 from .model import Contact, Meeting
 from .notes import Note, decode, parse_note
-from .stages import APPROACHES
+from .stages import APPROACHES, is_add_suggested
 from .tasks import Task
 from .templates import new_id
 from .vault import Snapshot, Vault
@@ -100,6 +100,19 @@ def cancel_meeting(vault: Vault, meeting: Meeting, today: dt.date) -> list[str]:
     editable.text = text
     editable.save()
     return [readable(task.text) for task in tasks]
+
+
+def tick_add_suggested(vault: Vault, meeting_note: str, day: dt.date) -> int:
+    """Tick the meeting's open "Add the people … suggested" step; how many were ticked."""
+    from .edit import tick_task
+
+    editable = Editable.read(vault, meeting_note)
+    steps = [t for t in open_tasks(editable.note) if is_add_suggested(t.text)]
+    for task in steps:
+        editable.text = tick_task(editable.text, task.line, day)
+    if steps:
+        editable.save()
+    return len(steps)
 
 
 # Reaching out ------------------------------------------------------------------------------

@@ -45,17 +45,25 @@ def init_command(path: Path) -> None:
 @click.option("--how-met", "how_we_met", help="How you got their name or met them.")
 @click.option("--referred-by", help="The contact who introduced you.")
 @click.option("--tag", "tags", multiple=True, help="A tag; repeat for more.")
+@click.option("--stay-in-touch", "stay_in_touch", type=click.IntRange(min=0), metavar="DAYS",
+              help="Days between staying in touch after you meet (default 90).")  # fmt: skip
 @pass_state
-def new_contact_command(state: AppState, name: str, tags: tuple[str, ...], **fields: str) -> None:
-    """Create a note for the person NAME."""
-    request = ContactRequest(name=name, tags=tags, **fields)
+def new_contact_command(
+    state: AppState, name: str, tags: tuple[str, ...], stay_in_touch: int | None, **fields: str
+) -> None:
+    """Create a note for the person NAME.
+
+    --org and --referred-by link to the organisation's and the person's notes when they
+    have one (`--org kowhai` finds Kōwhai Analytics); a name no note has is kept as typed.
+    """
+    request = ContactRequest(name=name, tags=tags, stay_in_touch=stay_in_touch, **fields)
     click.echo(Scaffolder(state.vault, state.today).new_contact(request))
 
 
 @click.command("new-meeting")
 @click.argument("contact")
 @click.option("--date", "day", type=DATE, default="today", show_default=True,
-              help="YYYY-MM-DD, today, tomorrow or a weekday name.")  # fmt: skip
+              help="YYYY-MM-DD, today, tomorrow, a weekday, in 3 days, +3d or 12 Dec.")  # fmt: skip
 @click.option("--time", "time_", type=TIME, help="Start time, HH:MM.")
 @click.option("--duration", type=click.IntRange(5, 24 * 60), help="Minutes (default 30).")
 @click.option("--location", help="Where you meet: an address, a café, a video link.")

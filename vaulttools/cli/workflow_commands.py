@@ -237,6 +237,30 @@ def _print_referrals(found: list[Suggested]) -> None:
         click.echo(f"{referral.name}: suggested{by}{day} ({referral.meeting})")
 
 
+def _tick_added(state: AppState, found: list[Suggested], failures: list[str]) -> None:
+    """Tick "Add the people … suggested" in each meeting whose names now all have a note."""
+    from ..workflow import tick_add_suggested
+
+    if failures:
+        return  # which meeting a failure belongs to is not told apart: tick none
+    for meeting in sorted({referral.meeting for referral in found}):
+        try:
+            tick_add_suggested(state.vault, meeting, state.today)
+        except VaultError as error:
+            click.echo(f"vault: {error}", err=True)
+
+
+def _remark(state: AppState, referral: Suggested) -> str | None:
+    """What the user wrote beside the name in the meeting note, to keep in the new note."""
+    from ..referrals import remark_beside
+
+    try:
+        _, _, note = _read_note(state.vault, referral.meeting)
+    except (OSError, VaultError):
+        return None
+    return remark_beside(note.body, referral.name)
+
+
 def _create_referrals(state: AppState, found: list[Suggested], as_json: bool) -> None:
     """Create each contact; one that cannot be created is reported and the rest still are."""
     from ..referrals import contact_request
@@ -246,13 +270,14 @@ def _create_referrals(state: AppState, found: list[Suggested], as_json: bool) ->
     created, failures = [], []
     for referral in found:
         try:
-            path = scaffolder.new_contact(contact_request(referral))
+            path = scaffolder.new_contact(contact_request(referral, _remark(state, referral)))
         except VaultError as error:
             failures.append(str(error))
             continue
         created.append(_referral_json(referral, str(path)))
         if not as_json:
             click.echo(path)
+    _tick_added(state, found, failures)
     if as_json:
         click.echo(json.dumps(created, indent=2, ensure_ascii=False))
     elif not found:
