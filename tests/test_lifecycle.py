@@ -199,3 +199,35 @@ def test_stay_in_touch_default_and_option(in_vault: RunVault, jane: Path) -> Non
     in_vault("new-meeting", "Ben", "--date", "2026-11-20")
     keep = [f for f in followups(in_vault) if f["text"] == "Stay in touch with Ben Carter"]
     assert keep[0]["due"] == "2026-12-20"
+
+
+def test_tables_fit_a_60_column_terminal(
+    in_vault: RunVault, jane: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    in_vault("new-contact", "Aroha Te Whānau-Kōwhai", "--org", "Kōwhai Analytics Partnership",
+             "--role", "Principal Data Engineer")  # fmt: skip
+    in_vault("new-meeting", "Aroha", "--date", "2026-12-04", "--time", "10:00")
+    in_vault("contacted", "Jane Doe")
+    monkeypatch.setenv("COLUMNS", "60")
+    for listing in ("contacts", "meetings", "followups"):
+        lines = in_vault(listing).stdout.splitlines()
+        assert len(lines) > 2
+        assert max(len(line) for line in lines) <= 60, (listing, lines)
+    dates = in_vault("followups").stdout
+    assert "2026-12-04" in dates and "2026-12-07" in dates  # dates are never clipped
+
+
+def test_vault_and_debug_after_the_command(run: RunVault, jane: Path, auckland: Path) -> None:
+    result = run("contacts", "--vault", auckland, "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)[0]["name"] == "Jane Doe"
+    assert run("contacts", f"--vault={auckland}", "--debug").exit_code == 0
+
+
+def test_a_folder_inside_a_vault_is_never_advised_to_become_one(
+    run: RunVault, auckland: Path
+) -> None:
+    result = run("--vault", auckland / "Contacts", "contacts")
+    assert result.exit_code == 1
+    assert "vault init" not in result.stderr and str(auckland) in result.stderr
+    assert not (auckland / "Contacts" / ".vaulttools").exists()

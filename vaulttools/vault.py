@@ -66,9 +66,7 @@ def find_vault_root(explicit: str | None, env: str | None, cwd: Path) -> Path:
         if given:
             root = Path(given).expanduser()
             if not (root / CONFIG_DIR).is_dir():
-                raise NoVaultError(
-                    f"{root} (from {source}) is not a vault: run 'vault init {root}' first."
-                )
+                raise NoVaultError(_not_a_vault(root, source))
             return root.resolve()
     for folder in (cwd, *cwd.parents):
         if (folder / CONFIG_DIR).is_dir():
@@ -76,6 +74,15 @@ def find_vault_root(explicit: str | None, env: str | None, cwd: Path) -> Path:
     raise NoVaultError(
         "No vault here: run 'vault init' in your vault folder, or pass --vault PATH."
     )
+
+
+def _not_a_vault(root: Path, source: str) -> str:
+    """Why `root` is no vault, and what to do: never advice to make a vault inside a vault."""
+    resolved = root.resolve()
+    enclosing = next((f for f in resolved.parents if (f / CONFIG_DIR).is_dir()), None)
+    if enclosing is not None:
+        return f"{root} (from {source}) is a folder inside the vault {enclosing}: use that."
+    return f"{root} (from {source}) is not a vault: run 'vault init {root}' first."
 
 
 def is_hidden(relative: str) -> bool:

@@ -59,6 +59,9 @@ class VaultGroup(click.Group):
         self._modules[name] = register
         self._module_of.update(dict.fromkeys(commands, name))
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        return super().parse_args(ctx, global_options_first(args))
+
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands:
             module = self._module_of.get(cmd_name)
@@ -93,6 +96,28 @@ class VaultGroup(click.Group):
         except OSError as error:
             where = f" ({error.filename})" if error.filename else ""
             _fail(ctx, error, f"{error.strerror or error}{where}.", 1)
+
+
+GLOBAL_FLAGS = ("--debug",)
+GLOBAL_OPTIONS = ("--vault",)  # each takes a value
+
+
+def global_options_first(args: list[str]) -> list[str]:
+    """`vault followups --vault X --debug` as `vault --vault X --debug followups`: the
+    group's own options are accepted after the command too (up to a `--`)."""
+    front: list[str] = []
+    rest: list[str] = []
+    items = iter(args)
+    for arg in items:
+        if arg == "--":
+            rest += [arg, *items]
+        elif arg in GLOBAL_FLAGS or arg.split("=", 1)[0] in GLOBAL_OPTIONS:
+            front.append(arg)
+            if arg in GLOBAL_OPTIONS:
+                front.append(next(items, ""))
+        else:
+            rest.append(arg)
+    return front + rest
 
 
 def _fail(ctx: click.Context, error: BaseException, message: str, code: int) -> NoReturn:

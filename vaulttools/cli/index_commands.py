@@ -55,20 +55,76 @@ def print_table(
     styles: Sequence[dict[str, Any]] | None = None,
     flexible: int | None = None,
 ) -> None:
-    """Aligned columns; on a terminal the `flexible` column is clipped to fit its width."""
+    """Aligned columns, clipped with … to fit the terminal's width (or $COLUMNS): the
+    `flexible` column gives way first, then the widest ones."""
     widths = [
         max(_width(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)
     ]
-    if flexible is not None and sys.stdout.isatty():
-        import shutil
-
-        spare = shutil.get_terminal_size().columns - (sum(widths) + 2 * (len(widths) - 1))
-        widths[flexible] = max(12, widths[flexible] + min(0, spare))
+    limit = _terminal_columns()
+    if limit:
+        widths = _fitted(widths, rows, limit, flexible)
     lines = [click.style(_line(headers, widths), bold=True)]
     for number, row in enumerate(rows):
         style = styles[number] if styles else {}
         lines.append(click.style(_line(row, widths), **style) if style else _line(row, widths))
     click.echo("\n".join(lines))  # one write: a long listing is printed at once
+
+
+MIN_FLEXIBLE = 12  # the flexible column keeps this many characters before others give way
+MIN_COLUMN = 4
+
+
+def _terminal_columns() -> int | None:
+    """The width to fit: the terminal's, or $COLUMNS when set; None when neither applies."""
+    import os
+    import shutil
+
+    if sys.stdout.isatty() or os.environ.get("COLUMNS", "").isdigit():
+        return shutil.get_terminal_size().columns
+    return None
+
+
+def _fitted(
+    widths: list[int], rows: Sequence[Sequence[str]], limit: int, flexible: int | None
+) -> list[int]:
+    columns = list(zip(*rows, strict=True)) or [()] * len(widths)
+    fixed = {i for i, column in enumerate(columns) if all(map(_is_figure, column))}
+    values = [max((_width(str(cell)) for cell in column), default=0) for column in columns]
+    floors = [
+        max(value, min(width, MIN_COLUMN + 1)) for value, width in zip(values, widths, strict=True)
+    ]
+    return fit_widths(widths, limit - 2 * (len(widths) - 1), flexible, fixed, floors)
+
+
+def _is_figure(cell: str) -> bool:
+    """Dates, times and numbers: clipped, they would say something else."""
+    return all(ch.isdigit() or ch in " :-.,()dago" for ch in str(cell))
+
+
+def fit_widths(
+    widths: list[int],
+    room: int,
+    flexible: int | None = None,
+    fixed: set[int] | None = None,
+    floors: Sequence[int] = (),
+) -> list[int]:
+    """Column widths that add up to at most `room`: the flexible column shrinks first (to
+    MIN_FLEXIBLE), then the widest other one, a character at a time, none below MIN_COLUMN;
+    `fixed` columns (dates, numbers) keep the width of their values (`floors`)."""
+    fitted = list(widths)
+    if flexible is not None:
+        floor = min(fitted[flexible], MIN_FLEXIBLE)
+        fitted[flexible] = max(floor, fitted[flexible] - max(0, sum(fitted) - room))
+    for column in sorted(fixed or ()):  # a long header gives way before any value does
+        excess = max(0, sum(fitted) - room)
+        fitted[column] = max(floors[column], fitted[column] - excess)
+    shrinkable = [i for i in range(len(fitted)) if i not in (fixed or set())]
+    while sum(fitted) > room and shrinkable:
+        widest = max(shrinkable, key=lambda i: fitted[i])
+        if fitted[widest] <= MIN_COLUMN:
+            break
+        fitted[widest] -= 1
+    return fitted
 
 
 def _line(cells: Sequence[str], widths: Sequence[int]) -> str:
