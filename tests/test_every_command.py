@@ -88,7 +88,6 @@ CREATES: list[tuple[list[str], str]] = [
     (["new-contact", "Hana Wright", "--org", "Harbourside Health"], "Contacts/Hana Wright.md"),
     (["new-meeting", "Sam Lee", "--date", "2026-12-14"], "Meetings/2026-12-14 Sam Lee.md"),
     (["new-org", "Pōhutukawa Labs"], "Organisations/Pōhutukawa Labs.md"),
-    (["referrals", "--create"], "Contacts/Hana Wright.md"),
     (["index"], INDEX_NOTE),
 ]
 
@@ -101,6 +100,18 @@ def test_commands_that_create_one_note(
     result = run("--vault", example, *args)
     assert result.exit_code == 0, result.output
     assert changed(before, notes(example)) == ({created}, set(), set())
+
+
+def test_referrals_create_adds_the_note_and_ticks_its_meetings_step(
+    example: Path, run: RunVault
+) -> None:
+    before = notes(example)
+    result = run("--vault", example, "referrals", "--create")
+    assert result.exit_code == 0, result.output
+    added, removed, modified = changed(before, notes(example))
+    assert (added, removed) == ({"Contacts/Hana Wright.md"}, set())
+    assert modified == {"Meetings/2026-11-05 Priya Raman.md"}
+    assert "- [x] Add the people" in (example / next(iter(modified))).read_text("utf-8")
 
 
 def test_report_markdown_adds_only_its_note(example: Path, run: RunVault) -> None:

@@ -231,3 +231,15 @@ def test_a_folder_inside_a_vault_is_never_advised_to_become_one(
     assert result.exit_code == 1
     assert "vault init" not in result.stderr and str(auckland) in result.stderr
     assert not (auckland / "Contacts" / ".vaulttools").exists()
+
+
+def test_the_feed_keeps_past_meetings_for_the_history_days(in_vault: RunVault, jane: Path) -> None:
+    config = jane.parent.parent / ".vaulttools" / "config.toml"
+    text = config.read_text("utf-8")
+    config.write_text(text.replace("history_days = 90", "history_days = 30"), "utf-8")
+    for day in ("2026-10-01", "2026-11-10", "2026-12-10"):
+        assert in_vault("new-meeting", "Jane Doe", "--date", day).exit_code == 0
+    feed = in_vault("export-ics", "-o", "-").stdout
+    assert "20261110" in feed
+    assert "20261210" in feed
+    assert "20261001" not in feed  # past the 30 days of history

@@ -73,7 +73,7 @@ class RecordSource(Protocol):
 
     def followups(self) -> list[FollowUp]: ...
 
-    def meetings(self) -> list[Meeting]: ...
+    def feed_meetings(self) -> list[Meeting]: ...
 
     def calendar_store(self) -> ComponentStore: ...
 
@@ -82,7 +82,7 @@ def calendar_from_index(index: RecordSource, settings: FeedSettings) -> Rendered
     """The feed for what the index holds now, with the components the index keeps (and
     this process's, in `watch --serve`, where both are served)."""
     followups = index.followups() if settings.followups else []
-    meetings = index.meetings() if settings.meetings else []
+    meetings = index.feed_meetings() if settings.meetings else []
     store, feed = index.calendar_store(), feed_key(settings)
     cache = memory_cache(settings)
     with cache.lock:

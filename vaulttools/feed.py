@@ -170,7 +170,7 @@ class VaultFeed:
 
         with fresh_index(self.vault) as index:
             followups = index.followups() if self.settings.followups else []
-            meetings = index.meetings() if self.settings.meetings else []
+            meetings = index.feed_meetings() if self.settings.meetings else []
             records = feed_identity(followups, meetings)
             if records != self._records:
                 # With the components (and their DTSTAMPs) the index keeps: the same bytes

@@ -38,6 +38,14 @@ def took_place(status: str, day: dt.date | None, today: dt.date) -> bool:
     return (status == "done" and day <= today) or (status == "planned" and day < today)
 
 
+def in_feed(status: str, day: dt.date | None, today: dt.date, history_days: int) -> bool:
+    """A meeting the calendar shows: on a known day and not cancelled; once past, for
+    `history_days` more, as a record of the conversations held."""
+    if day is None or status == "cancelled":
+        return False
+    return day >= today - dt.timedelta(days=max(0, history_days))
+
+
 def is_planned(status: str, day: dt.date | None, today: dt.date) -> bool:
     """A meeting that is still to come."""
     return status in ("planned", "done") and not took_place(status, day, today)

@@ -190,6 +190,15 @@ class Index:
             found = self._with_contact(found, contact)
         return found
 
+    def feed_meetings(self, today: dt.date | None = None) -> list[Meeting]:
+        """The meetings the calendar shows: see `stages.in_feed`."""
+        from ..clock import today as vault_today
+        from ..stages import in_feed
+
+        day = today or vault_today(self.vault.config)
+        keep = self.vault.config.calendar.history_days
+        return [m for m in self.meetings(today=day) if in_feed(m.status, m.date, day, keep)]
+
     def _with_contact(self, meetings: list[Meeting], contact: str) -> list[Meeting]:
         from ..names import name_key
 
