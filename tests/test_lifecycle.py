@@ -243,3 +243,23 @@ def test_the_feed_keeps_past_meetings_for_the_history_days(in_vault: RunVault, j
     assert "20261110" in feed
     assert "20261210" in feed
     assert "20261001" not in feed  # past the 30 days of history
+
+
+def test_a_past_planned_meeting_shows_as_held(in_vault: RunVault, jane: Path) -> None:
+    in_vault("new-meeting", "Jane Doe", "--date", "2026-11-20")
+    in_vault("new-meeting", "Jane Doe", "--date", "2026-12-20")
+    table = in_vault("meetings").stdout.splitlines()
+    assert "held" in table[1] and "planned" in table[2]
+
+
+def test_a_note_in_the_contacts_folder_is_a_contact_without_type(
+    in_vault: RunVault, auckland: Path
+) -> None:
+    note = auckland / "Contacts" / "Mere Tane.md"
+    note.write_text("---\norganisation: Acme\n---\n- [ ] Call Mere 📅 2026-12-02\n", "utf-8")
+    contacts = json.loads(in_vault("contacts", "--json").stdout)
+    assert [(c["name"], c["organisation"]) for c in contacts] == [("Mere Tane", "Acme")]
+    assert [f["text"] for f in followups(in_vault)] == ["Call Mere"]
+    assert in_vault("done", "call mere").exit_code == 0
+    assert f"- [x] Call Mere 📅 2026-12-02 ✅ {TODAY}" in note.read_text("utf-8")
+    assert in_vault("meetings").stdout.strip() == "No meetings."

@@ -172,6 +172,21 @@ class Config:
 # Numbers that make sense only within bounds, so that a wrong one is named, not crashed on.
 _LIMITS: dict[tuple[type, str], tuple[int, int]] = {(ServeSettings, "port"): (0, 65535)}
 
+
+def kind_of_folder(folders: Folders, path: str) -> str | None:
+    """The kind of note a vault-relative path's folder holds: a note written there by hand
+    without a `type` is that kind (a contact in the contacts folder)."""
+    for folder, kind in (
+        (folders.contacts, "contact"),
+        (folders.meetings, "meeting"),
+        (folders.organisations, "organisation"),
+    ):
+        prefix = folder.strip("/") + "/"
+        if prefix != "/" and path.startswith(prefix):
+            return kind
+    return None
+
+
 _SECTIONS = {
     "folders": Folders,
     "meetings": MeetingSettings,

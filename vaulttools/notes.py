@@ -116,14 +116,21 @@ def decode(data: bytes) -> tuple[str, tuple[str, ...]]:
         return text, (f"is not valid UTF-8 (byte {error.start})",)
 
 
-def parse_note(text: str, path: str, problems: tuple[str, ...] = ()) -> Note:
-    """Read a note's text. Never raises: what cannot be read becomes a problem."""
+def parse_note(
+    text: str, path: str, problems: tuple[str, ...] = (), kind: str | None = None
+) -> Note:
+    """Read a note's text. Never raises: what cannot be read becomes a problem.
+
+    `kind` is the note's kind when it has no `type` (a note in the contacts folder).
+    """
     text = text.removeprefix("\ufeff")
     if "\x00" in text:
         problems = (*problems, "contains NUL bytes")
         text = text.replace("\x00", "")
     raw_properties, body, body_line, fm_problems = split_front_matter(text)
     properties, yaml_problems = load_properties(raw_properties)
+    if kind and "type" not in properties:
+        properties = {**properties, "type": kind}
     note = Note(
         path, properties, body, body_line, problems=(*problems, *fm_problems, *yaml_problems)
     )

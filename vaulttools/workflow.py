@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from .config import kind_of_folder
 from .errors import UsageError, VaultError
 from .model import Contact, Meeting
 from .notes import Note, decode, parse_note
@@ -46,7 +47,8 @@ class Editable:
         text, problems = decode(snapshot.data)
         if problems:
             raise VaultError(f"{relative} {problems[0]}, so vaulttools will not edit it.")
-        return cls(snapshot, text, parse_note(text, relative))
+        kind = kind_of_folder(vault.config.folders, relative)
+        return cls(snapshot, text, parse_note(text, relative, kind=kind))
 
     def save(self) -> None:
         self.snapshot.replace(self.text.encode("utf-8"))

@@ -350,10 +350,18 @@ def meetings_command(
     with fresh_index(state.vault) as index:
         person = _known_person(index, contact, state.today) if contact else None
         found = index.meetings(start=start, end=end, contact=person, today=state.today)
-    _show(found, as_json, "No meetings.", _meeting_table)
+    _show(found, as_json, "No meetings.", lambda rows: _meeting_table(rows, state.today))
 
 
-def _meeting_table(found: Sequence[Meeting]) -> None:
+def _shown_status(meeting: Meeting, today: dt.date) -> str:
+    """`held` for a planned meeting whose day has passed: it counts as held everywhere."""
+    from ..stages import took_place
+
+    held = meeting.status == "planned" and took_place(meeting.status, meeting.date, today)
+    return "held" if held else meeting.status
+
+
+def _meeting_table(found: Sequence[Meeting], today: dt.date) -> None:
     rows = [
         (
             _day(m.date),
@@ -361,7 +369,7 @@ def _meeting_table(found: Sequence[Meeting]) -> None:
             str(m.duration),
             ", ".join(m.contacts),
             m.organisation or "",
-            m.status,
+            _shown_status(m, today),
             m.note,
         )
         for m in found

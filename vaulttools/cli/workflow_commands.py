@@ -13,7 +13,7 @@ import click
 from ..errors import UsageError, VaultError
 from ..lookup import describe, resolve_contact, resolve_followup, resolve_meeting
 from ..model import FollowUp, Meeting, to_json
-from ..notes import Note, as_int, decode, parse_note
+from ..notes import Note, as_int
 from ..stages import APPROACHES, CONTACT_STATUSES
 from ..vault import Snapshot, Vault, create_exclusive
 from ..wikilinks import readable
@@ -40,11 +40,10 @@ def _index(state: AppState) -> Iterator[Index]:
 
 def _read_note(vault: Vault, relative: str) -> tuple[Snapshot, str, Note]:
     """A note's bytes (to check before writing), its text and what it says."""
-    snapshot = Snapshot.read(vault.path(relative), vault.state_dir)
-    text, problems = decode(snapshot.data)
-    if problems:
-        raise VaultError(f"{relative} {problems[0]}, so vaulttools will not edit it.")
-    return snapshot, text, parse_note(text, relative)
+    from ..workflow import Editable
+
+    editable = Editable.read(vault, relative)
+    return editable.snapshot, editable.text, editable.note
 
 
 def _write(snapshot: Snapshot, text: str) -> None:

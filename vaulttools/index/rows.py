@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from ..checks import note_problems
 from ..comments import blank_comments
+from ..config import Folders, kind_of_folder
 from ..followups import NoteFacts, facts_of
 from ..links import stem_of
 from ..names import name_key
@@ -46,9 +47,12 @@ class Rows:
     search: list[tuple] = field(default_factory=list)
     unreadable: list[tuple[str, str]] = field(default_factory=list)
 
-    def add_file(self, path: str, read: FileRead) -> None:
+    def add_file(self, path: str, read: FileRead, folders: Folders | None = None) -> None:
+        """Read a note; one without a `type` in a contacts, meetings or organisations
+        folder is of that kind."""
         text, problems = decode(read.data)
-        self.add_note(parse_note(text, path, problems), read)
+        kind = kind_of_folder(folders, path) if folders else None
+        self.add_note(parse_note(text, path, problems, kind), read)
 
     def _add_aliases(self, path: str, aliases: tuple[str, ...]) -> None:
         if not aliases:

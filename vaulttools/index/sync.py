@@ -17,6 +17,7 @@ from .reading import Unreadable, read_file
 from .schema import NOTE_TABLES, IndexBusyError, rollback
 
 if TYPE_CHECKING:
+    from ..config import Folders
     from .rows import Rows
 
 # A note's (mtime_ns, size, ctime_ns): the ctime moves when only its permissions or owner
@@ -230,11 +231,16 @@ def read_notes(root: Path, paths: Sequence[str]) -> tuple[Rows, list[str], int]:
 
     rows: Rows = Rows()
     gone: list[str] = []
-    count = sum(_read_into(rows, root, path, gone) for path in paths)
+    from ..config import load_config
+
+    folders = load_config(root).folders
+    count = sum(_read_into(rows, root, path, gone, folders) for path in paths)
     return rows, gone, count
 
 
-def _read_into(rows: Rows, root: Path, path: str, gone: list[str]) -> int:
+def _read_into(
+    rows: Rows, root: Path, path: str, gone: list[str], folders: Folders | None = None
+) -> int:
     """Add one note's rows; 1 when it was read (or tried), 0 when it is gone."""
     try:
         read = read_file(f"{root}{os.sep}{path}")
@@ -244,7 +250,7 @@ def _read_into(rows: Rows, root: Path, path: str, gone: list[str]) -> int:
     if read is None:  # vanished or not a regular file since the scan: skip it quietly
         gone.append(path)
         return 0
-    rows.add_file(path, read)
+    rows.add_file(path, read, folders)
     return 1
 
 
