@@ -263,3 +263,14 @@ def test_a_note_in_the_contacts_folder_is_a_contact_without_type(
     assert in_vault("done", "call mere").exit_code == 0
     assert f"- [x] Call Mere 📅 2026-12-02 ✅ {TODAY}" in note.read_text("utf-8")
     assert in_vault("meetings").stdout.strip() == "No meetings."
+
+
+def test_search_finds_the_users_words_not_the_templates(in_vault: RunVault, jane: Path) -> None:
+    made = in_vault("new-meeting", "Jane Doe", "--date", "2026-12-04", "--questions", "industry")
+    meeting = Path(made.stdout.strip())
+    assert "Industry" in meeting.read_text("utf-8")  # the template's heading and questions
+    assert in_vault("search", "industry").stdout.strip() == "Nothing matches 'industry'."
+    with meeting.open("a", encoding="utf-8") as handle:
+        handle.write("- She thinks the industry is consolidating.\n")
+    found = in_vault("search", "industry").stdout
+    assert meeting.name in found and "consolidating" in found

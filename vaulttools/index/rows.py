@@ -7,6 +7,7 @@ import marshal
 import re
 from dataclasses import dataclass, field
 
+from ..boilerplate import without_boilerplate
 from ..checks import note_problems
 from ..comments import blank_comments
 from ..config import Folders, kind_of_folder
@@ -47,12 +48,18 @@ class Rows:
     search: list[tuple] = field(default_factory=list)
     unreadable: list[tuple[str, str]] = field(default_factory=list)
 
-    def add_file(self, path: str, read: FileRead, folders: Folders | None = None) -> None:
+    def add_file(
+        self,
+        path: str,
+        read: FileRead,
+        folders: Folders | None = None,
+        boilerplate: frozenset[str] = frozenset(),
+    ) -> None:
         """Read a note; one without a `type` in a contacts, meetings or organisations
-        folder is of that kind."""
+        folder is of that kind. Search leaves out its `boilerplate` lines."""
         text, problems = decode(read.data)
         kind = kind_of_folder(folders, path) if folders else None
-        self.add_note(parse_note(text, path, problems, kind), read)
+        self.add_note(parse_note(text, path, problems, kind), read, boilerplate)
 
     def _add_aliases(self, path: str, aliases: tuple[str, ...]) -> None:
         if not aliases:
@@ -60,14 +67,17 @@ class Rows:
         keys = {name_key(alias) for alias in aliases if alias.strip()}
         self.aliases.extend((path, key) for key in sorted(keys))
 
-    def add_note(self, note: Note, read: FileRead) -> None:
+    def add_note(
+        self, note: Note, read: FileRead, boilerplate: frozenset[str] = frozenset()
+    ) -> None:
         kind = note.kind
         self.files.append(_file_row(note.path, read, kind, note.id, note.title))
         self._add_aliases(note.path, note.aliases)
         self._add_problems(note)
         if kind is not None:
             self._add_facts(facts_of(note))
-            self.search.append((note.path, kind, note.title, _details(note), _prose(note.body)))
+            body = without_boilerplate(note.body, boilerplate)
+            self.search.append((note.path, kind, note.title, _details(note), _prose(body)))
 
     def without(self, paths: set[str]) -> None:
         """Forget the rows of these notes (every row starts with its note's path)."""

@@ -231,15 +231,22 @@ def read_notes(root: Path, paths: Sequence[str]) -> tuple[Rows, list[str], int]:
 
     rows: Rows = Rows()
     gone: list[str] = []
+    from ..boilerplate import template_lines
     from ..config import load_config
 
     folders = load_config(root).folders
-    count = sum(_read_into(rows, root, path, gone, folders) for path in paths)
+    boilerplate = template_lines(root / folders.templates)
+    count = sum(_read_into(rows, root, path, gone, folders, boilerplate) for path in paths)
     return rows, gone, count
 
 
 def _read_into(
-    rows: Rows, root: Path, path: str, gone: list[str], folders: Folders | None = None
+    rows: Rows,
+    root: Path,
+    path: str,
+    gone: list[str],
+    folders: Folders | None = None,
+    boilerplate: frozenset[str] = frozenset(),
 ) -> int:
     """Add one note's rows; 1 when it was read (or tried), 0 when it is gone."""
     try:
@@ -250,7 +257,7 @@ def _read_into(
     if read is None:  # vanished or not a regular file since the scan: skip it quietly
         gone.append(path)
         return 0
-    rows.add_file(path, read, folders)
+    rows.add_file(path, read, folders, boilerplate)
     return 1
 
 
