@@ -69,7 +69,11 @@ def test_request_does_what_the_workflow_asks(in_vault: RunVault, people: Path) -
     assert "20 to 30 minutes" in text and "whatever time suits you" in text
     assert "as Data Engineer at Acme Ltd" in text
     assert text.rstrip().endswith("Sam Rivers\nsam@example.org")
-    assert result.stderr == ""
+    # no tip about [me], only how to record the approach once it is sent
+    assert result.stderr.splitlines() == [
+        "vault: once it is sent, 'vault contacted \"Jane Doe\"' logs it and reminds you "
+        "to chase a non-reply."
+    ]
 
 
 def test_request_uses_how_we_met_without_a_referrer(in_vault: RunVault, vault: Path) -> None:

@@ -344,6 +344,11 @@ def draft_request_command(state: AppState, name: str, mailto: bool) -> None:
     _warn_missing_me(values, REQUEST_NEEDS)
     rendered = _renderer(state).render(REQUEST_TEMPLATE, values)
     _emit(rendered, REQUEST_TEMPLATE, values["contact"]["email"], mailto)
+    click.echo(
+        f"vault: once it is sent, 'vault contacted \"{contact.name}\"' logs it and reminds you "
+        "to chase a non-reply.",
+        err=True,
+    )
 
 
 @draft_group.command("thanks", short_help="Thank someone after a conversation.")
