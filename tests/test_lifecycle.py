@@ -274,3 +274,12 @@ def test_search_finds_the_users_words_not_the_templates(in_vault: RunVault, jane
         handle.write("- She thinks the industry is consolidating.\n")
     found = in_vault("search", "industry").stdout
     assert meeting.name in found and "consolidating" in found
+
+
+def test_org_filter_matches_loosely_and_refuses_the_unknown(in_vault: RunVault, jane: Path) -> None:
+    in_vault("new-org", "Kōwhai Analytics")
+    in_vault("new-contact", "Ben Carter", "--org", "Kōwhai Analytics")
+    found = json.loads(in_vault("contacts", "--org", "kowhai", "--json").stdout)
+    assert [c["name"] for c in found] == ["Ben Carter"]
+    unknown = in_vault("contacts", "--org", "Globex")
+    assert unknown.exit_code == 2 and "No organisation named 'Globex'" in unknown.stderr

@@ -117,10 +117,12 @@ def _stem(path: str) -> str:
 
 def resolve_contact(query: str, contacts: Sequence[Contact]) -> Contact:
     """The contact called `query`, by `name` or note file name, as `resolve_name` matches."""
-    labels: Callable[[Contact], tuple[str, ...]] = lambda c: (c.name, _stem(c.note))  # noqa: E731
-    return resolve_name(
-        query, contacts, labels, "contact", NoSuchContactError, "'vault contacts' lists them."
-    )
+    hint = "'vault contacts' lists them."
+    return resolve_name(query, contacts, _contact_labels, "contact", NoSuchContactError, hint)
+
+
+def _contact_labels(contact: Contact) -> tuple[str, ...]:
+    return (contact.name, _stem(contact.note))
 
 
 def resolve_name(

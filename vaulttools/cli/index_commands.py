@@ -289,9 +289,14 @@ def _followup_style(followup: FollowUp, today: dt.date) -> dict[str, Any]:
 def contacts_command(
     state: AppState, status: str | None, organisation: str | None, as_json: bool
 ) -> None:
-    """List contacts with their organisation, stage, last meeting and next follow-up."""
+    """List contacts with their organisation, stage, last contact and next follow-up.
+
+    --org takes an organisation as loosely as a name (`--org kowhai`); one nobody works at
+    is a usage error.
+    """
     with fresh_index(state.vault) as index:
-        found = index.contacts(status=status, organisation=organisation, today=state.today)
+        org = _known_organisation(index, organisation, state.today) if organisation else None
+        found = index.contacts(status=status, organisation=org, today=state.today)
     _show(found, as_json, "No contacts.", lambda rows: _contact_table(rows, state.today))
 
 
@@ -329,6 +334,17 @@ def _known_person(index: Index, query: str, today: dt.date) -> str:
     people = list(dict.fromkeys(names))
     hint = "'vault contacts' lists them."
     return resolve_name(query, people, lambda n: (n,), "person", UsageError, hint)
+
+
+def _known_organisation(index: Index, query: str, today: dt.date) -> str:
+    """The organisation a filter names, among those contacts work at, else a usage error."""
+    from ..lookup import resolve_name
+
+    names = list(
+        dict.fromkeys(c.organisation for c in index.contacts(today=today) if c.organisation)
+    )
+    hint = "'vault contacts' shows where people work."
+    return resolve_name(query, names, lambda n: (n,), "organisation", UsageError, hint)
 
 
 @click.command("meetings")
