@@ -33,14 +33,14 @@ def test_contacted_logs_sets_the_stage_and_chases(in_vault: RunVault, jane: Path
     assert result.exit_code == 0, result.output
     text = jane.read_text("utf-8")
     note = frontmatter.loads(text)
-    assert note["status"] == "contacted" and note["contacted"].isoformat() == TODAY
+    assert note["status"] is None and note["contacted"].isoformat() == TODAY
     log = text.split("## Conversation log", 1)[1].split("## Follow-ups", 1)[0]
     assert f"- {TODAY}: reached out by LinkedIn message" in log
     chase = followups(in_vault)
     assert len(chase) == 1 and chase[0]["due"] == "2026-12-07"
     assert chase[0]["text"].startswith("Chase [[Jane Doe]]")
-    # every other line that was there is still there, in order
-    old_lines = [line for line in before.splitlines() if not line.startswith("status:")]
+    # every line that was there is still there, in order
+    old_lines = before.splitlines()
     remaining = iter(text.splitlines())
     assert all(line in remaining for line in old_lines)  # a subsequence: only lines added
     contacts = json.loads(in_vault("contacts", "--json").stdout)
@@ -283,3 +283,13 @@ def test_org_filter_matches_loosely_and_refuses_the_unknown(in_vault: RunVault, 
     assert [c["name"] for c in found] == ["Ben Carter"]
     unknown = in_vault("contacts", "--org", "Globex")
     assert unknown.exit_code == 2 and "No organisation named 'Globex'" in unknown.stderr
+
+
+def test_the_stage_moves_on_from_contacted_when_a_meeting_is_booked(
+    in_vault: RunVault, jane: Path
+) -> None:
+    in_vault("contacted", "Jane Doe")
+    stage = json.loads(in_vault("contacts", "--json").stdout)[0]["status"]
+    assert stage == "contacted"
+    in_vault("new-meeting", "Jane Doe", "--date", "friday")
+    assert json.loads(in_vault("contacts", "--json").stdout)[0]["status"] == "scheduled"

@@ -513,6 +513,7 @@ def _contact(
         scheduled=person.path in history.scheduled,
         met=person.path in history.met,
         thanked=thanked,
+        contacted=person.contacted is not None,
     )
     open_dates = [f.due for f in theirs if f.due and f.is_open]
     return Contact(

@@ -66,7 +66,9 @@ def is_add_suggested(text: str) -> bool:
     return bool(_ADD_SUGGESTED.match(text))
 
 
-def contact_stage(explicit: object, *, scheduled: bool, met: bool, thanked: bool) -> str:
+def contact_stage(
+    explicit: object, *, scheduled: bool, met: bool, thanked: bool, contacted: bool = False
+) -> str:
     """The explicit `status` when set, else the furthest stage the facts show."""
     status = as_text(explicit)
     if status:
@@ -77,4 +79,4 @@ def contact_stage(explicit: object, *, scheduled: bool, met: bool, thanked: bool
         return "met"
     if scheduled:
         return "scheduled"
-    return "prospect"
+    return "contacted" if contacted else "prospect"

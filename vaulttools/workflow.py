@@ -135,8 +135,9 @@ class Logged:
 
 
 def log_approach(vault: Vault, contact: Contact, approach: Approach) -> Logged:
-    """A line in the contact's conversation log; stage contacted, with its date, while they
-    are a prospect; and a follow-up to chase a non-reply `chase_days` later."""
+    """A line in the contact's conversation log; `contacted` set to its date while they are
+    a prospect or contacted (their stage follows); and a follow-up to chase a non-reply
+    `chase_days` later."""
     from .edit import add_to_section, set_property
 
     if approach.via not in APPROACHES:
@@ -148,7 +149,10 @@ def log_approach(vault: Vault, contact: Contact, approach: Approach) -> Logged:
     text = add_to_section(editable.text, CONVERSATION_LOG, [line])
     early = contact.status in EARLY_STAGES
     if early:
-        text = set_property(text, "status", "contacted")
+        # The stage follows from `contacted` (and later from a booked meeting); a `status`
+        # of prospect set by hand would hold it back, so it goes.
+        if str(editable.note.properties.get("status") or "").casefold() == "prospect":
+            text = set_property(text, "status", None)
         text = set_property(text, "contacted", approach.on)
     chase = _chase_task(contact, approach) if early and approach.chase_days > 0 else None
     if chase:
