@@ -86,11 +86,11 @@ def _set_next_contact(state: AppState, followup: FollowUp, day: dt.date | None) 
     _write(snapshot, set_property(text, "next_contact", day))
 
 
-def _next_after_done(state: AppState, followup: FollowUp) -> dt.date | None:
-    """Today plus the contact's `stay_in_touch` days; None (clear it) when that is not set."""
+def _next_after_done(state: AppState, followup: FollowUp, done_on: dt.date) -> dt.date | None:
+    """The day done plus the contact's `stay_in_touch` days; None (clear it) when not set."""
     _, _, note = _read_note(state.vault, followup.note)
     days = as_int(note.properties.get("stay_in_touch"))
-    return state.today + dt.timedelta(days=days) if days and days > 0 else None
+    return done_on + dt.timedelta(days=days) if days and days > 0 else None
 
 
 @click.command("done", short_help="Tick off a follow-up in its note.")
@@ -112,7 +112,7 @@ def done_command(state: AppState, query: str, day: dt.date | None) -> None:
     _refuse_closed(followup)
     done_on = _not_in_future(state, day or state.today)
     if followup.source in DERIVED_SOURCES:
-        day = _next_after_done(state, followup)
+        day = _next_after_done(state, followup, done_on)
         _set_next_contact(state, followup, day)
         after = f"next contact {day.isoformat()}" if day else "next_contact cleared"
         click.echo(f"Done: {readable(followup.text)} ({after}, in {followup.note}).")
