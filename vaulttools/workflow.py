@@ -70,13 +70,15 @@ def reschedule_meeting(
     Returns the days moved and the follow-ups moved, as their text.
     """
     from .edit import set_property, snooze_task
+    from .notes import as_date
 
     if meeting.status == "cancelled":
         raise VaultError(f"{meeting.note} is cancelled; set its status to planned first.")
-    if meeting.date is None:
-        raise VaultError(f"{meeting.note} has no date to move from; set its `date` instead.")
     editable = Editable.read(vault, meeting.note)
-    shift = day - meeting.date
+    current = as_date(editable.note.properties.get("date"))  # the note's, not the index's
+    if current is None:
+        raise VaultError(f"{meeting.note} has no date to move from; set its `date` instead.")
+    shift = day - current
     text = set_property(editable.text, "date", day)
     if time:
         text = set_property(text, "time", time)
