@@ -17,7 +17,7 @@ from vaulttools.model import FollowUp, Meeting
 from vaulttools.serve import FeedCache, VaultFeed, serve_in_thread, start_server
 from vaulttools.vault import Vault
 
-from .conftest import RunVault
+from .conftest import RunVault, set_timezone
 
 EDGE_DAYS = [dt.date(1, 1, 1), dt.date(1, 1, 2), dt.date(9999, 12, 30), dt.date(9999, 12, 31)]
 EDGE_TIMES = [None, "00:15", "13:00", "23:50"]
@@ -77,9 +77,7 @@ def write_edge_notes(vault: Path) -> None:
 
 
 def test_export_and_serve_take_the_last_day_a_date_can_be(vault: Path, in_vault: RunVault) -> None:
-    config = vault / ".vaulttools" / "config.toml"
-    text = config.read_text(encoding="utf-8")
-    config.write_text(text.replace('timezone = ""', 'timezone = "America/New_York"'), "utf-8")
+    set_timezone(vault, "America/New_York")
     write_edge_notes(vault)
     result = in_vault("export-ics", "-o", "-")
     assert result.exit_code == 0, result.output

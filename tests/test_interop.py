@@ -42,6 +42,8 @@ from vaulttools.cli import vault_cli
 from vaulttools.serve import FeedCache, VaultFeed, serve_in_thread, start_server
 from vaulttools.vault import Vault
 
+from .conftest import set_timezone
+
 NODE_DIR = Path(__file__).parent / "interop" / "node"
 DATA = Path(__file__).parent / "data"
 ZONES = [
@@ -128,7 +130,9 @@ def make_vault(root: Path, zone: str) -> ZoneVault:
     result = CliRunner().invoke(vault_cli, ["init", str(root)])
     assert result.exit_code == 0, result.output
     config = root / ".vaulttools" / "config.toml"
-    text = config.read_text(encoding="utf-8").replace('timezone = ""', f'timezone = "{zone}"')
+    set_timezone(root, zone)
+    # Every meeting, back to 2005, stays in the feed: past ones are kept as history this long.
+    text = config.read_text(encoding="utf-8").replace("history_days = 90", "history_days = 9000")
     config.write_text(text, encoding="utf-8")
     (root / "Meetings").mkdir(exist_ok=True)
     slug = re.sub(r"[^a-z]+", "-", zone.casefold())
