@@ -13,7 +13,7 @@ from .calendar_cache import TABLE as CALENDAR_TABLE
 
 # Raise whenever a table changes or what is stored for a note is read differently. The
 # package's version is part of it too, so that a new release reads every note again.
-SCHEMA_VERSION = f"10/{__version__}"
+SCHEMA_VERSION = f"11/{__version__}"
 INDEX_FILE = "index.sqlite"
 BUSY_SECONDS = 10.0
 
