@@ -87,7 +87,7 @@ def sample() -> tuple[list[FollowUp], list[Meeting]]:
     ]
     meetings = [
         meeting(),
-        meeting(id="mt-old", status="done"),
+        meeting(id="mt-old", status="Canceled"),
         meeting(id="mt-off", status="cancelled"),
     ]
     return followups, meetings
@@ -352,9 +352,14 @@ def test_only_open_dated_followups_and_coming_meetings_are_events() -> None:
     assert (rendered.followups, rendered.meetings) == (2, 1)
 
 
-@pytest.mark.parametrize("status", ["done", "cancelled", "Canceled", " DONE "])
-def test_closed_meetings_leave_the_feed(status: str) -> None:
+@pytest.mark.parametrize("status", ["cancelled", "Canceled", " CANCELLED "])
+def test_cancelled_meetings_leave_the_feed(status: str) -> None:
     assert render_calendar([], [meeting(status=status)], SETTINGS).meetings == 0
+
+
+@pytest.mark.parametrize("status", ["done", " DONE ", "planned"])
+def test_held_meetings_stay_in_the_feed_as_history(status: str) -> None:
+    assert render_calendar([], [meeting(status=status)], SETTINGS).meetings == 1
 
 
 def test_followups_or_meetings_can_be_left_out() -> None:

@@ -209,14 +209,20 @@ def test_moving_the_vault_keeps_every_uid(interview: Path, tmp_path: Path) -> No
     assert not any("vault" in uid.split("@")[0].casefold() for uid in after)
 
 
-@pytest.mark.parametrize(("status", "left"), [("cancelled", 0), ("done", 4)])
-def test_a_closed_meeting_leaves_the_feed(
-    interview: Path, in_vault: RunVault, status: str, left: int
+def test_a_cancelled_meeting_leaves_the_feed_with_its_follow_ups(
+    interview: Path, in_vault: RunVault
 ) -> None:
-    # a cancelled meeting takes its open follow-ups with it; a held one leaves them to do
-    edit(interview / MEETING, "status: planned", f"status: {status}")
-    assert f"({left} follow-ups, 0 meetings)" in export(in_vault)
+    edit(interview / MEETING, "status: planned", "status: cancelled")
+    assert "(0 follow-ups, 0 meetings)" in export(in_vault)
     assert _meeting_id(interview) not in block_ids(calendar_file(interview), interview)
+
+
+def test_a_held_meeting_stays_in_the_feed_and_leaves_its_follow_ups_to_do(
+    interview: Path, in_vault: RunVault
+) -> None:
+    edit(interview / MEETING, "status: planned", "status: done")
+    assert "(4 follow-ups, 1 meeting)" in export(in_vault)
+    assert _meeting_id(interview) in block_ids(calendar_file(interview), interview)
 
 
 def test_a_deleted_note_leaves_the_feed(interview: Path, in_vault: RunVault) -> None:

@@ -47,7 +47,7 @@ __all__ = [
 ]
 
 PRODUCT_ID = "-//vaulttools//vaulttools//EN"
-CLOSED_MEETINGS = frozenset({"done", "cancelled", "canceled"})
+CANCELLED = frozenset({"cancelled", "canceled"})
 _END = b"END:VCALENDAR\r\n"
 
 
@@ -149,10 +149,9 @@ def _followup_order(item: FollowUp) -> tuple[Any, ...]:
 
 
 def feed_meetings(meetings: Iterable[Meeting]) -> list[Meeting]:
-    """Meetings still to happen on a known day, in feed order."""
-    chosen = [
-        m for m in meetings if m.date and (m.status or "").strip().lower() not in CLOSED_MEETINGS
-    ]
+    """Meetings on a known day that were not cancelled, in feed order. Held ones stay: which
+    past meetings the feed keeps as history is the caller's choice (`Index.feed_meetings`)."""
+    chosen = [m for m in meetings if m.date and (m.status or "").strip().lower() not in CANCELLED]
     return sorted(chosen, key=lambda m: (m.date, clock_of(m.time) or dt.time.min, m.id, m.note))
 
 
