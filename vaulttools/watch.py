@@ -176,7 +176,6 @@ class Watcher:
         self._next_full = self.clock() + self.reconcile_seconds
         if self._trouble is not None:
             self._trouble, reason = None, reason or "caught up"
-        self._report_unreadable(result)
         if reason is None and not _changed(result) and not written:
             return False
         elapsed = (self.clock() - began) * 1000
@@ -187,6 +186,7 @@ class Watcher:
         if self._trouble is not None:
             batch = Batch(batch.paths, full=True)  # what the failed batches held is in it
         result = self.index.sync() if batch.full else self.index.sync_paths(sorted(batch.paths))
+        self._report_unreadable(result)  # said before the outputs that leave those notes out
         self._check_vault()  # never write an output into the place the vault left
         return result, self.refresh()
 
