@@ -101,3 +101,20 @@ def test_check_says_where_vaulttools_resolves_a_link_obsidian_does_not(
             f"Contacts/{name}.md but Obsidian does not: write [[{name}]]"
         ) in output
     assert "Meetings/D.md" not in output  # Obsidian ignores case too
+
+
+def test_check_says_where_a_follow_up_links_its_person_only_as_vaulttools_reads_names(
+    vault: Path, in_vault: RunVault
+) -> None:
+    in_vault("new-contact", "José Álvarez")
+    tasks = (
+        "- [ ] Thank [[jose alvarez]] 📅 2026-12-01\n"  # accents folded: Obsidian finds no note
+        "- [ ] Call [[josé álvarez|José]] 📅 2026-12-02\n"  # case alone: Obsidian finds it
+    )
+    write(vault, "Contacts/Ana.md", "---\ntype: contact\nname: Ana\n---\n" + tasks)
+    output = in_vault("check").output
+    assert (
+        "Contacts/Ana.md: has a task on line 5 that links [[jose alvarez]], which vaulttools "
+        "finds in Contacts/José Álvarez.md but Obsidian does not: write [[José Álvarez]]"
+    ) in output
+    assert "line 6" not in output

@@ -110,6 +110,7 @@ def vault_problems(
     person_paths = {person.path for person in people}
     found = [
         *_meeting_link_problems(meetings, person_paths, resolver),
+        *_task_link_problems(tasks, resolver),
         *_duplicate_people(people),
         *_duplicate_followup_ids(tasks),
         *_followups_before_their_meeting(meetings, tasks),
@@ -128,11 +129,24 @@ def _meeting_link_problems(
             elif path not in person_paths:
                 yield Problem(meeting.path, f"links its contact to {path}, which is not a contact")
             elif not obsidian_finds(target, path):
-                message = (
-                    f"links its contact to [[{target}]], which vaulttools finds in {path} "
-                    f"but Obsidian does not: write [[{stem_of(path)}]]"
-                )
-                yield Problem(meeting.path, message)
+                yield Problem(meeting.path, _found_by_us_only("links its contact to", target, path))
+
+
+def _task_link_problems(tasks: Sequence[TaskFacts], resolver: Resolver) -> Iterator[Problem]:
+    """Links in follow-ups that name their person only as vaulttools reads names."""
+    for task in tasks:
+        for target in dict.fromkeys(task.links):
+            path = resolver.resolve(target, task.path)
+            if path is not None and not obsidian_finds(target, path):
+                what = f"has a task on line {task.line + 1} that links"
+                yield Problem(task.path, _found_by_us_only(what, target, path))
+
+
+def _found_by_us_only(what: str, target: str, path: str) -> str:
+    return (
+        f"{what} [[{target}]], which vaulttools finds in {path} "
+        f"but Obsidian does not: write [[{stem_of(path)}]]"
+    )
 
 
 def _followups_before_their_meeting(
