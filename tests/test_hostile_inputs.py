@@ -139,6 +139,7 @@ def healthy(tmp_path_factory: pytest.TempPathFactory) -> Path:
         encoding="utf-8",
     )
     assert vault_process(root, "index").returncode == 0
+    assert vault_process(root, "export-ics").returncode == 0  # the calendar's cache too
     return root
 
 
@@ -216,6 +217,16 @@ def test_index_rebuilds_a_damaged_index(copy_of: Path, args: list[str]) -> None:
     assert_recovered(result)
     assert f"Indexed {PEOPLE + 2} notes" in result.stdout
     assert quick_check(copy_of) == "ok"
+
+
+def test_damage_met_only_by_the_calendar_is_rebuilt_too(healthy: Path, copy_of: Path) -> None:
+    """The calendar's own cache in the index, read after the notes are synced."""
+    damage(copy_of, ("calendar_components",))
+    result = vault_process(copy_of, "export-ics", "-o", "-")
+    assert result.returncode == 0
+    assert_recovered(result)
+    expected = vault_process(healthy, "export-ics", "-o", "-").stdout
+    assert comparable(result.stdout) == comparable(expected)
 
 
 def test_a_damaged_page_met_when_opening_is_rebuilt_too(healthy: Path, copy_of: Path) -> None:

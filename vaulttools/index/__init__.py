@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, cast
 
 from ..errors import VaultError
 from ..vault import Snapshot, Vault
@@ -276,10 +276,14 @@ class Index:
         return sorted([*own, *across], key=lambda problem: problem.note)
 
     def calendar_store(self) -> CalendarStore:
-        """The calendar's components, kept here between runs."""
+        """The calendar's components, kept here between runs; damage is recovered from too."""
+        return cast("CalendarStore", _RecoveringStore(self))
+
+    @_recovering
+    def _in_store(self, name: str, *args: Any) -> Any:
         from .calendar_cache import CalendarStore
 
-        return CalendarStore(self._connection)
+        return getattr(CalendarStore(self._connection), name)(*args)
 
     # What outputs were last made from, so that an unchanged vault costs nothing.
 
@@ -304,6 +308,16 @@ class Index:
     def generation(self) -> int:
         """A number that changes whenever the stored notes do."""
         return sync.generation(self._connection)
+
+
+class _RecoveringStore:
+    """The calendar store, each call made on the index's connection of the moment."""
+
+    def __init__(self, index: Index) -> None:
+        self._index = index
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        return functools.partial(self._index._in_store, name)
 
 
 def fresh_index(vault: Vault) -> Index:

@@ -61,7 +61,9 @@ class CalendarStore:
             )
             self.connection.execute("COMMIT")
         except BaseException:
-            self.connection.execute("ROLLBACK")
+            from .schema import rollback  # here: schema imports this module's table
+
+            rollback(self.connection)  # SQLite may have undone it already (a full disk)
             raise
         cache.saved()
 
