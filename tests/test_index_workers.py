@@ -88,7 +88,7 @@ def test_two_processes_index_what_one_does(
 
 
 @pytest.mark.parametrize("system", ["linux", "macos", "windows"])
-def test_the_second_half_is_read_in_another_process(
+def test_a_share_of_the_notes_is_read_in_another_process(
     tmp_path: Path, splits: list[str], system: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(platforms, "current", lambda: system)
@@ -102,11 +102,11 @@ def test_the_second_half_is_read_in_another_process(
     assert splits == ["forkserver" if system == "linux" else "spawn"]
 
 
-def test_a_failing_worker_leaves_its_half_to_the_parent(tmp_path: Path, splits: list[str]) -> None:
+def test_a_failing_worker_leaves_its_share_to_the_parent(tmp_path: Path, splits: list[str]) -> None:
     busy_vault(tmp_path / "v")
     paths = sorted(p.relative_to(tmp_path / "v").as_posix() for p in (tmp_path / "v").rglob("*.md"))
     rows, gone, count = workers.read_split(tmp_path / "v", paths, read_failing_in_worker)
     assert {marker for marker in gone if marker.startswith("process ")} == {
         f"process {os.getpid()}"
-    }  # both halves read here
+    }  # both shares read here
     assert count == 121 and sorted(row[0] for row in rows.files) == paths
