@@ -8,8 +8,8 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from vaulttools.front_matter import HANDLER, ObsidianHandler, read_properties
-from vaulttools.notes import parse_note
+from vaulttools.front_matter import HANDLER, NAME_KEYS, ObsidianHandler, read_properties
+from vaulttools.notes import kind_named, parse_note
 
 KEYS = st.sampled_from(
     ["tags", "created", "type", "aliases", "id", "name", "source", "a b", "yes", "null", "on"]
@@ -60,6 +60,59 @@ def test_properties_are_what_yaml_reads(lines: list[str], crlf: bool) -> None:
     else:
         assert properties == {}
         assert bool(problems) == (expected is not None)
+
+
+def names_a_kind(type_value: object) -> bool:
+    return kind_named(type_value) is not None
+
+
+@settings(max_examples=1500)
+@given(st.lists(LINES, max_size=8))
+@example(["type: contact", "ref: 0x_"])
+@example(["type: [journal, meeting]", "<<: {a: 1}"])
+@example(["tags: [a", "name: x"])
+def test_a_brief_reading_is_the_full_one_cut_to_the_names(lines: list[str]) -> None:
+    """YAML reads all of it either way; a note of no known kind keeps only its names."""
+    raw = "\n".join(lines) + "\n"
+    full, full_problems = read_properties(raw)
+    brief, brief_problems = read_properties(raw, names_a_kind)
+    try:
+        yaml.compose(raw, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError:  # the text itself is wrong: said the same way
+        assert (brief, brief_problems) == ({}, full_problems)
+        return
+    if names_a_kind(full.get("type")):
+        assert (brief, brief_problems) == (full, full_problems)
+    elif not full_problems:
+        assert brief == {key: value for key, value in full.items() if key in NAME_KEYS}
+        assert brief_problems == ()
+    else:  # a value YAML cannot build is a problem only where it is built: in the names
+        assert set(brief) <= set(NAME_KEYS) and brief_problems in ((), full_problems)
+
+
+def test_a_brief_reading_of_a_note_of_no_known_kind_keeps_its_names_only() -> None:
+    text = "---\naliases: [Jo]\nname: Jo Bloggs\nref: 0x_\ncreated: 2026-12-01\n---\nText\n"
+    note = parse_note(text, "Notes/Jo.md", brief=True)
+    assert note.properties == {"aliases": ["Jo"], "name": "Jo Bloggs"}
+    assert (note.aliases, note.title, note.problems) == (("Jo",), "Jo Bloggs", ())
+    assert parse_note(text, "Notes/Jo.md").problems  # read in full, 0x_ cannot be built
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("---\ntype: [journal, contact]\nref: 0x1F\nnext_contact: 2026-12-01\n---\n", None),
+        ("---\nref: 0x1F\n---\n- [ ] Call 📅 2026-12-01\n", "contact"),  # by its folder
+        ("---\nbase: &b {type: meeting, date: 2026-12-01}\n<<: *b\n---\n", None),
+        ("---\n\"type\": meeting\ncontact: '[[Jo]]'\n---\n", None),
+    ],
+)
+def test_a_brief_reading_of_a_note_of_a_known_kind_is_the_full_reading(
+    text: str, kind: str | None
+) -> None:
+    full = parse_note(text, "Contacts/Jo.md", kind=kind)
+    assert full.kind is not None
+    assert parse_note(text, "Contacts/Jo.md", kind=kind, brief=True) == full
 
 
 def test_an_impossible_date_stays_text_instead_of_losing_every_property() -> None:

@@ -9,6 +9,7 @@ its YAML loading and replaces only the split: `---` on the very first line, up t
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import yaml
@@ -20,6 +21,10 @@ except ImportError:  # pragma: no cover
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 MAX_FRONT_MATTER_BYTES = 256 * 1024
+# What a note is called and what it is: all the index keeps of a note of no known kind.
+NAME_KEYS = ("type", "id", "name", "aliases")
+_TEXT_TAG = "tag:yaml.org,2002:str"
+_MERGE_TAG = "tag:yaml.org,2002:merge"
 _OPENING = re.compile(r"---[^\S\n]*\n")
 _CLOSING = re.compile(r"^(?:---|\.\.\.)[^\S\n]*$", re.MULTILINE)
 # What PyYAML raises for a value it cannot build: 0x_ or a 4,300-digit number (ValueError),
@@ -87,14 +92,21 @@ class ObsidianHandler(YAMLHandler):
 HANDLER = ObsidianHandler()
 
 
-def read_properties(raw: str | None) -> tuple[dict[str, Any], tuple[str, ...]]:
-    """Front matter text -> its properties, or none and the reason. Never raises."""
+def read_properties(
+    raw: str | None, full_when: Callable[[Any], bool] | None = None
+) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """Front matter text -> its properties, or none and the reason. Never raises.
+
+    With `full_when`, YAML still reads all of the text, but builds the values of `NAME_KEYS`
+    only, unless `full_when` says yes to the value of `type`: most notes of a vault are not
+    vaulttools' own, and building every value is the larger part of reading YAML.
+    """
     if not raw:
         return {}, ()
     if len(raw) > MAX_FRONT_MATTER_BYTES:
         return {}, (f"has front matter larger than {MAX_FRONT_MATTER_BYTES // 1024} KiB",)
     try:
-        data = HANDLER.load(raw)
+        data = HANDLER.load(raw) if full_when is None else _load_names(raw, full_when)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         where = f" at line {mark.line + 2}" if mark else ""
@@ -106,6 +118,35 @@ def read_properties(raw: str | None) -> tuple[dict[str, Any], tuple[str, ...]]:
     if not isinstance(data, dict):
         return {}, (f"has front matter that is a {_yaml_type(data)}, not a set of properties",)
     return {str(key): value for key, value in data.items()}, ()
+
+
+def _load_names(raw: str, full_when: Callable[[Any], bool]) -> Any:
+    """The document, or only its `NAME_KEYS` when `full_when(type)` says no."""
+    loader = _Loader(raw)
+    try:
+        node = loader.get_single_node()
+        if not isinstance(node, yaml.MappingNode) or _merges(node):
+            return loader.construct_document(node) if node is not None else None
+        values = {key.value: value for key, value in node.value if _is_text(key)}
+        kind = values.get("type")
+        if full_when(loader.construct_object(kind, deep=True) if kind else None):
+            return loader.construct_document(node)
+        return {
+            key: loader.construct_object(values[key], deep=True)
+            for key in NAME_KEYS
+            if key in values
+        }
+    finally:
+        loader.dispose()
+
+
+def _is_text(node: yaml.Node) -> bool:
+    return isinstance(node, yaml.ScalarNode) and node.tag == _TEXT_TAG
+
+
+def _merges(node: yaml.MappingNode) -> bool:
+    """`<<:` brings in keys from elsewhere: the whole mapping must be built to know them."""
+    return any(key.tag == _MERGE_TAG for key, _ in node.value)
 
 
 def _short(message: str) -> str:

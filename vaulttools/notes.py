@@ -51,9 +51,8 @@ class Note:
 
     @cached_property
     def kind(self) -> str | None:
-        """contact, meeting or organisation: `type`, or the first of its list that is one."""
-        kinds = as_list(self.properties.get("type"))
-        return next((kind for kind in kinds if kind in NOTE_KINDS), None)
+        """contact, meeting or organisation, as its `type` says (see `kind_named`)."""
+        return kind_named(self.properties.get("type"))
 
     @cached_property
     def id(self) -> str:
@@ -117,18 +116,26 @@ def decode(data: bytes) -> tuple[str, tuple[str, ...]]:
 
 
 def parse_note(
-    text: str, path: str, problems: tuple[str, ...] = (), kind: str | None = None
+    text: str,
+    path: str,
+    problems: tuple[str, ...] = (),
+    kind: str | None = None,
+    *,
+    brief: bool = False,
 ) -> Note:
     """Read a note's text. Never raises: what cannot be read becomes a problem.
 
-    `kind` is the note's kind when it has no `type` (a note in the contacts folder).
+    `kind` is the note's kind when it has no `type` (a note in the contacts folder). A
+    `brief` reading keeps of a note of no known kind only what names it (`NAME_KEYS`): all
+    the index needs of the other notes in a vault.
     """
     text = text.removeprefix("\ufeff")
     if "\x00" in text:
         problems = (*problems, "contains NUL bytes")
         text = text.replace("\x00", "")
     raw_properties, body, body_line, fm_problems = split_front_matter(text)
-    properties, yaml_problems = load_properties(raw_properties)
+    full_when = _names_a_kind if brief and not kind else None
+    properties, yaml_problems = read_properties(raw_properties, full_when)
     if kind and "type" not in properties:
         properties = {**properties, "type": kind}
     note = Note(
@@ -158,6 +165,15 @@ def split_front_matter(text: str) -> tuple[str | None, str, int, tuple[str, ...]
 def load_properties(raw: str | None) -> tuple[Mapping[str, Any], tuple[str, ...]]:
     """Front matter text -> a mapping of properties, or an empty one and the reason."""
     return read_properties(raw)
+
+
+def kind_named(type_value: Any) -> str | None:
+    """contact, meeting or organisation: `type`, or the first of its list that is one."""
+    return next((kind for kind in as_list(type_value) if kind in NOTE_KINDS), None)
+
+
+def _names_a_kind(type_value: Any) -> bool:
+    return kind_named(type_value) is not None
 
 
 def scan_body(body: str, first_line: int) -> tuple[tuple[Task, ...], tuple[str, ...], Outline]:

@@ -59,7 +59,7 @@ class Rows:
         folder is of that kind. Search leaves out its `boilerplate` lines."""
         text, problems = decode(read.data)
         kind = kind_of_folder(folders, path) if folders else None
-        self.add_note(parse_note(text, path, problems, kind), read, boilerplate)
+        self.add_note(parse_note(text, path, problems, kind, brief=True), read, boilerplate)
 
     def _add_aliases(self, path: str, aliases: tuple[str, ...]) -> None:
         if not aliases:
