@@ -13,17 +13,19 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import platforms
-from .rows import Rows
+
+if TYPE_CHECKING:  # not imported here: the worker is asked for before the parsers load
+    from .rows import Rows
 
 PARALLEL_MIN = 5000  # below this, starting a worker (a fresh interpreter) costs more than it saves
 # The worker starts about 0.3 s late (a fresh interpreter importing the parsers), so it takes
 # a little less than half (measured on 10,000 notes: both then finish at about the same time).
 WORKER_SHARE = 7, 16
 
-Read = tuple[Rows, list[str], int]  # rows, paths gone since the scan, how many were read
+Read = tuple["Rows", list[str], int]  # rows, paths gone since the scan, how many were read
 Reader = Callable[[Path, Sequence[str]], Read]  # importable at module level, for spawn
 
 
