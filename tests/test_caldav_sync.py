@@ -419,12 +419,14 @@ def wait_until(condition: Callable[[], bool], what: str, seconds: float = 30.0) 
 
 
 def test_watch_caldav_sends_a_moved_followup(
-    sync: RunVault, radicale_server: Server, notes: Path
+    sync: RunVault, radicale_server: Server, notes: Path, tmp_path: Path
 ) -> None:
     first_sync(sync, radicale_server)
     environment = {**os.environ, "VAULT_CALDAV_PASSWORD": PASSWORD}
     command = [sys.executable, "-m", "vaulttools", "--vault", str(notes), "watch", "--caldav"]
-    watcher = subprocess.Popen(command, env=environment, stderr=subprocess.PIPE, text=True)
+    said = tmp_path / "watch.log"  # a file, so that its lines can be waited for as they come
+    with said.open("w", encoding="utf-8") as log:
+        watcher = subprocess.Popen(command, env=environment, stderr=log, text=True)
     try:
         calendar = notes / ".vaulttools" / "calendar.ics"
         wait_until(calendar.exists, "the watcher's first pass")
@@ -435,9 +437,12 @@ def test_watch_caldav_sends_a_moved_followup(
             return by_summary(radicale_server, "Thank-you").icalendar_component.decoded("due")
 
         wait_until(lambda: due_on_server() == moved, "the new date on the server")
+        # The batch is reported once all its outputs are written, a moment after the PUT.
+        wait_until(lambda: "CalDAV (1 sent" in said.read_text(encoding="utf-8"), "the report")
     finally:
         watcher.send_signal(signal.SIGINT)
-        _, stderr = watcher.communicate(timeout=30)
+        watcher.wait(timeout=30)
+    stderr = said.read_text(encoding="utf-8")
     assert watcher.returncode == 0, stderr
     assert "Traceback" not in stderr and "CalDAV (1 sent" in stderr
 
