@@ -1,12 +1,14 @@
 """The index: everything the vault knows, in `.vaulttools/index.sqlite`.
 
 A disposable cache. `sync` stats every note and reads only those whose (mtime, size,
-ctime) changed; listings join the stored facts into records as of today. A damaged index
-file is deleted and built again from the notes, whichever answer first meets the damage.
+ctime) changed; listings join the stored facts into records as of today, and the follow-ups
+so joined are kept for the next command (`kept_followups`). A damaged index file is deleted
+and built again from the notes, whichever answer first meets the damage.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import json
@@ -131,7 +133,7 @@ class Index:
 
     def _misnamed(self) -> list[str]:
         stored = self._meta("misnamed")
-        return json.loads(stored) if stored else []
+        return json.loads(stored) if isinstance(stored, str) and stored else []
 
     # Answers.
 
@@ -147,13 +149,14 @@ class Index:
         if key not in self._records:
             self._records.clear()
             facts = load_facts(self._connection)
-            from ..config import MeetingSettings
-
-            duration = (
-                self.vault.config.meetings.default_duration or MeetingSettings.default_duration
-            )
+            duration = self._meeting_minutes()
             self._records[key] = build_records(facts, self.resolver(), key[0], duration)
         return self._records[key]
+
+    def _meeting_minutes(self) -> int:
+        from ..config import MeetingSettings
+
+        return self.vault.config.meetings.default_duration or MeetingSettings.default_duration
 
     def resolver(self) -> Resolver:
         from ..links import Resolver
@@ -170,8 +173,27 @@ class Index:
         self, *, include_closed: bool = False, today: dt.date | None = None
     ) -> list[FollowUp]:
         """Open follow-ups (with done and cancelled ones when asked), by due date."""
-        found = self.records(today).followups
+        from ..clock import today as vault_today
+
+        found = self._all_followups(today or vault_today(self.vault.config))
         return [f for f in found if include_closed or f.is_open]
+
+    @_recovering
+    def _all_followups(self, day: dt.date) -> list[FollowUp]:
+        """As joined in this process, else as kept from an earlier run, else joined now."""
+        from . import kept_followups
+
+        generation = self.generation()
+        if (day, generation) in self._records:
+            return self._records[day, generation].followups
+        wanted = kept_followups.key(day, self._meeting_minutes(), generation)
+        kept = kept_followups.unpack(self._meta("followups"), wanted)
+        if kept is not None:
+            return kept
+        found = self.records(day).followups
+        with contextlib.suppress(sqlite3.OperationalError):  # busy or read-only: not kept
+            self._set_meta("followups", kept_followups.pack(wanted, found))
+        return found
 
     def meetings(
         self,
@@ -288,18 +310,19 @@ class Index:
     # What outputs were last made from, so that an unchanged vault costs nothing.
 
     def output_state(self, name: str) -> str | None:
-        return self._meta(f"output:{name}")
+        state = self._meta(f"output:{name}")
+        return state if isinstance(state, str) else None
 
     def set_output_state(self, name: str, state: str) -> None:
         self._set_meta(f"output:{name}", state)
 
     @_recovering
-    def _meta(self, key: str) -> str | None:
+    def _meta(self, key: str) -> str | bytes | None:
         row = self._connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
     @_recovering
-    def _set_meta(self, key: str, value: str) -> None:
+    def _set_meta(self, key: str, value: str | bytes) -> None:
         self._connection.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value)
         )

@@ -1,0 +1,106 @@
+"""Follow-ups kept in the index between commands: the same answer, never a stale one."""
+
+from __future__ import annotations
+
+import datetime as dt
+import marshal
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from vaulttools.index import fresh_index, kept_followups
+from vaulttools.vault import Vault
+
+from .conftest import RunVault
+from .vaultbuilders import contact, day, meeting, touch_later, write
+
+TASKS = (
+    "- [ ] Thank Jane 📅 {due} ^fu-thanks\n"
+    "- [x] Ask for names 📅 {due} ✅ {done} ^fu-names\n"
+    "- [ ] Call at ten 📅 {due} ⏰ {due} 10:00\n"
+    "- [ ] Someday, no date\n"
+)
+
+
+@pytest.fixture
+def busy(vault: Path) -> Path:
+    write(vault, "Contacts/Jane Doe.md", contact("Jane Doe", next_contact=day(3)))
+    body = TASKS.format(due=day(-2), done=day(-1))
+    write(vault, "Meetings/Jane.md", meeting("[[Jane Doe]]", day(-3), body))
+    return vault
+
+
+def kept_blob(vault: Path) -> bytes | None:
+    with sqlite3.connect(vault / ".vaulttools" / "index.sqlite") as connection:
+        row = connection.execute("SELECT value FROM meta WHERE key = 'followups'").fetchone()
+    return row[0] if row else None
+
+
+def test_what_is_kept_reads_back_as_the_same_follow_ups(busy: Path) -> None:
+    with fresh_index(Vault.open(busy)) as index:
+        joined = index.records().followups
+    assert {f.source for f in joined} >= {"task", "next_contact"}  # tasks and derived ones
+    assert any(f.done_on for f in joined) and any(f.time for f in joined)
+    wanted = kept_followups.key(dt.date(2026, 11, 29), 60, 7)
+    assert kept_followups.unpack(kept_followups.pack(wanted, joined), wanted) == joined
+
+
+WANTED = kept_followups.key(dt.date(2026, 11, 29), 60, 7)
+CUT_SHORT = kept_followups.pack(WANTED, [])[:-1]
+
+
+@pytest.mark.parametrize("data", [None, "text", b"", b"not marshal", b"\xe9\x00\x01", CUT_SHORT])
+def test_anything_else_in_the_slot_is_no_answer(data: object) -> None:
+    assert kept_followups.unpack(data, WANTED) is None
+
+
+def test_kept_under_another_day_length_or_generation_is_no_answer(busy: Path) -> None:
+    with fresh_index(Vault.open(busy)) as index:
+        joined = index.records().followups
+    kept = kept_followups.pack(kept_followups.key(dt.date(2026, 11, 29), 60, 7), joined)
+    for other in [(dt.date(2026, 11, 30), 60, 7), (dt.date(2026, 11, 29), 45, 7)]:
+        assert kept_followups.unpack(kept, kept_followups.key(*other)) is None
+    assert kept_followups.unpack(kept, kept_followups.key(dt.date(2026, 11, 29), 60, 8)) is None
+
+
+def test_a_second_listing_is_read_from_what_the_first_kept(busy: Path, in_vault: RunVault) -> None:
+    first = in_vault("followups", "--all")
+    assert first.exit_code == 0, first.output
+    assert "Thank Jane" in first.output and "Call at ten" in first.output
+    blob = kept_blob(busy)
+    assert blob is not None
+    wanted, _ = marshal.loads(blob)
+    wanted = tuple(wanted)
+    only_one = [f for f in kept_followups.unpack(blob, wanted) or [] if f.text == "Thank Jane"]
+    with sqlite3.connect(busy / ".vaulttools" / "index.sqlite") as connection:
+        packed = kept_followups.pack(wanted, only_one)
+        connection.execute("UPDATE meta SET value = ? WHERE key = 'followups'", (packed,))
+    again = in_vault("followups", "--all").output  # what was kept, not joined again
+    assert "Thank Jane" in again and "Call at ten" not in again
+
+
+def test_a_changed_note_is_listed_at_once(busy: Path, in_vault: RunVault) -> None:
+    assert "Send the article" not in in_vault("followups").output
+    note = busy / "Meetings" / "Jane.md"
+    with note.open("a", encoding="utf-8") as text:
+        text.write(f"- [ ] Send the article 📅 {day(1)}\n")
+    touch_later(note)
+    assert "Send the article" in in_vault("followups").output
+
+
+def test_another_day_is_joined_again(busy: Path, in_vault: RunVault, monkeypatch) -> None:
+    monkeypatch.setenv("VAULTTOOLS_NOW", f"{day(0)}T12:00:00Z")
+    today = in_vault("followups").output
+    monkeypatch.setenv("VAULTTOOLS_NOW", f"{day(-10)}T12:00:00Z")
+    earlier = in_vault("followups").output
+    assert "overdue" in today and "overdue" not in earlier
+    assert earlier != today
+
+
+def test_a_damaged_slot_is_joined_again_and_replaced(busy: Path, in_vault: RunVault) -> None:
+    first = in_vault("followups").output
+    with sqlite3.connect(busy / ".vaulttools" / "index.sqlite") as connection:
+        connection.execute("UPDATE meta SET value = ? WHERE key = 'followups'", (b"\x00junk",))
+    assert in_vault("followups").output == first
+    assert kept_blob(busy) != b"\x00junk"

@@ -1,0 +1,63 @@
+"""The follow-ups as of a day, kept in the index between commands.
+
+Joining every note's facts into follow-ups is most of what `vault followups` does once the
+index is current; when no note changed since the last run on the same day, the list kept
+then is the answer. It is keyed by everything the join depends on (the day, the default
+meeting length, the index's generation) and packed with marshal, as the index packs its
+other lists: plain values, never code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import marshal
+from collections.abc import Sequence
+from dataclasses import fields
+from typing import Any
+
+from ..model import FollowUp
+
+Key = tuple[int, int, int]  # the day (ordinal), the default meeting length, the generation
+
+_NAMES = tuple(field.name for field in fields(FollowUp))
+_DATES = frozenset(("due", "done_on"))
+_DATE_AT = tuple(name in _DATES for name in _NAMES)
+
+
+def key(day: dt.date, meeting_minutes: int, generation: int) -> Key:
+    return (day.toordinal(), meeting_minutes, generation)
+
+
+def pack(wanted: Key, followups: Sequence[FollowUp]) -> bytes:
+    return marshal.dumps((wanted, [_plain(followup) for followup in followups]))
+
+
+def unpack(data: Any, wanted: Key) -> list[FollowUp] | None:
+    """The kept follow-ups when they were kept under `wanted`; None otherwise, or when the
+    data is not what `pack` wrote (another release, or damage)."""
+    if not isinstance(data, bytes):
+        return None
+    try:
+        kept, rows = marshal.loads(data)
+        if tuple(kept) != wanted:
+            return None
+        return [FollowUp(*_values(row)) for row in rows]
+    except (ValueError, EOFError, TypeError, OverflowError):
+        return None
+
+
+def _plain(followup: FollowUp) -> tuple[Any, ...]:
+    values = (getattr(followup, name) for name in _NAMES)
+    return tuple(
+        value.toordinal() if is_date and value is not None else value
+        for value, is_date in zip(values, _DATE_AT, strict=True)
+    )
+
+
+def _values(row: tuple[Any, ...]) -> list[Any]:
+    if len(row) != len(_NAMES):
+        raise ValueError("kept by another release")
+    return [
+        dt.date.fromordinal(value) if is_date and value is not None else value
+        for value, is_date in zip(row, _DATE_AT, strict=True)
+    ]
