@@ -131,11 +131,11 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
 def fill(disk: Path) -> Path:
     """Write a file until the disk is full; the file, to delete for space again."""
     filler = disk / "filler"
-    with open(filler, "wb") as handle:
+    # Unbuffered: a piece that half fits must not wait in a buffer for `close` to fail on.
+    with open(filler, "wb", buffering=0) as handle:
         for _ in range(8 * 16 + 1):  # 8 MB in 64 KB pieces, and one more
             try:
                 handle.write(b"\0" * 65536)
-                handle.flush()
             except OSError:
                 break
     return filler
