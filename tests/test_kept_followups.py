@@ -104,3 +104,36 @@ def test_a_damaged_slot_is_joined_again_and_replaced(busy: Path, in_vault: RunVa
         connection.execute("UPDATE meta SET value = ? WHERE key = 'followups'", (b"\x00junk",))
     assert in_vault("followups").output == first
     assert kept_blob(busy) != b"\x00junk"
+
+
+def kept_generation(vault: Path) -> int | None:
+    blob = kept_blob(vault)
+    return marshal.loads(blob)[0][2] if blob else None
+
+
+def index_generation(vault: Path) -> int:
+    with sqlite3.connect(vault / ".vaulttools" / "index.sqlite") as connection:
+        row = connection.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+    return int(row[0])
+
+
+def test_vault_index_keeps_what_it_joined_for_the_index_note(
+    busy: Path, in_vault: RunVault
+) -> None:
+    """Rewriting the index note moves the generation on, but changes nothing joined."""
+    assert "Updated Informational Interviews.md." in in_vault("index").output
+    assert kept_generation(busy) == index_generation(busy)
+    listed = in_vault("followups").output
+    assert kept_generation(busy) == index_generation(busy) and "Thank Jane" in listed
+
+
+def test_a_note_of_a_kind_read_again_is_joined_again(busy: Path) -> None:
+    vault = Vault.open(busy)
+    with fresh_index(vault) as index:
+        index.records()
+        note = busy / "Meetings" / "Jane.md"
+        note.write_text(note.read_text(encoding="utf-8").replace("Thank Jane", "Thank J"), "utf-8")
+        touch_later(note)
+        index.sync_own_note("Meetings/Jane.md")  # a meeting's tasks may have changed
+        texts = {f.text for f in index.followups(include_closed=True)}
+    assert "Thank J" in texts and "Thank Jane" not in texts

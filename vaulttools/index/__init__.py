@@ -191,9 +191,47 @@ class Index:
         if kept is not None:
             return kept
         found = self.records(day).followups
+        self._keep_followups(wanted, found)
+        return found
+
+    def keep_followups(self, day: dt.date) -> None:
+        """Keep the follow-ups joined in this process as of `day`, for the next command."""
+        from . import kept_followups
+
+        generation = self.generation()
+        joined = self._records.get((day, generation))
+        if joined is not None:
+            wanted = kept_followups.key(day, self._meeting_minutes(), generation)
+            self._keep_followups(wanted, joined.followups)
+
+    def _keep_followups(self, wanted: tuple[int, int, int], found: list[FollowUp]) -> None:
+        from . import kept_followups
+
         with contextlib.suppress(sqlite3.OperationalError):  # busy or read-only: not kept
             self._set_meta("followups", kept_followups.pack(wanted, found))
-        return found
+
+    def sync_own_note(self, relative: str) -> None:
+        """Read the index note again once vaulttools has rewritten it.
+
+        When that sync wrote this note alone, one of no kind, nothing the records are
+        joined from changed: the records joined before it still hold after it.
+        """
+        before = self.generation()
+        report = self.sync_paths([relative])
+        after = self.generation()
+        alone = after == before + 1 and report.changed + report.added == 1 and not report.removed
+        if alone and self._kind(relative) is None:
+            self._records = {
+                (day, after): joined
+                for (day, generation), joined in self._records.items()
+                if generation == before
+            }
+
+    @_recovering
+    def _kind(self, relative: str) -> str | None:
+        row = self._connection.execute("SELECT kind FROM files WHERE path = ?", (relative,))
+        found = row.fetchone()
+        return found[0] if found else None
 
     def meetings(
         self,
@@ -366,7 +404,8 @@ def write_index_note(vault: Vault, index: Index, today: dt.date) -> bool:
         return False
     written = _render_index_note(index, path, relative, today)
     if written:
-        index.sync_paths([relative])  # so the next sync has nothing to read
+        index.sync_own_note(relative)  # so the next sync has nothing to read
+    index.keep_followups(today)  # joined for the note: `vault followups` need not join again
     index.set_output_state("index_note", _note_state(index, relative, today))
     return written
 
