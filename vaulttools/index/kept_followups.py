@@ -41,9 +41,17 @@ def unpack(data: Any, wanted: Key) -> list[FollowUp] | None:
         kept, rows = marshal.loads(data)
         if tuple(kept) != wanted:
             return None
-        return [FollowUp(*_values(row)) for row in rows]
+        return [_followup(_values(row)) for row in rows]
     except (ValueError, EOFError, TypeError, OverflowError):
         return None
+
+
+def _followup(values: list[Any]) -> FollowUp:
+    """A FollowUp from values it was made with before: its fields set directly, several
+    times quicker than a frozen dataclass's `__init__` for the thousands a listing reads."""
+    followup = object.__new__(FollowUp)
+    followup.__dict__.update(zip(_NAMES, values, strict=True))
+    return followup
 
 
 def _plain(followup: FollowUp) -> tuple[Any, ...]:
