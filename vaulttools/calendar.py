@@ -30,7 +30,7 @@ from .model import FollowUp, Meeting
 if TYPE_CHECKING:  # icalendar is imported when a component has to be built, not to reuse one
     import icalendar
 
-    from .calendar_build import Job
+    from .calendar_build import Helper, Job
 
 __all__ = [
     "ComponentCache",
@@ -49,6 +49,8 @@ __all__ = [
 PRODUCT_ID = "-//vaulttools//vaulttools//EN"
 CANCELLED = frozenset({"cancelled", "canceled"})
 _END = b"END:VCALENDAR\r\n"
+# A vault this large, with no component kept, likely has enough items to share the builds.
+HELPER_NOTES = 2000
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,8 @@ class ComponentStore(Protocol):
 
     def note_time(self, note: str) -> float | None: ...
 
+    def notes(self) -> int: ...
+
 
 class RecordSource(Protocol):
     """What the feed needs from the index: its records, and a place for its cache."""
@@ -80,16 +84,30 @@ class RecordSource(Protocol):
 
 def calendar_from_index(index: RecordSource, settings: FeedSettings) -> RenderedCalendar:
     """The feed for what the index holds now, with the components the index keeps (and
-    this process's, in `watch --serve`, where both are served)."""
-    followups = index.followups() if settings.followups else []
-    meetings = index.feed_meetings() if settings.meetings else []
+    this process's, in `watch --serve`, where both are served). When none is kept for a large
+    vault, a helper process starts before the records are read, to share the builds."""
     store, feed = index.calendar_store(), feed_key(settings)
     cache = memory_cache(settings)
     with cache.lock:
         cache.adopt(store.load(feed))
-        rendered = _render(followups, meetings, settings, cache, store.note_time)
+        helper = _early_helper(store, cache)
+        try:
+            followups = index.followups() if settings.followups else []
+            meetings = index.feed_meetings() if settings.meetings else []
+            rendered = _render(followups, meetings, settings, cache, store.note_time, helper)
+        finally:
+            if helper is not None:
+                helper.stop()
         store.save(feed, cache)
     return rendered
+
+
+def _early_helper(store: ComponentStore, cache: ComponentCache) -> Helper | None:
+    if cache.entries or store.notes() < HELPER_NOTES:
+        return None
+    from .calendar_build import start_helper
+
+    return start_helper()
 
 
 def build_calendar(
@@ -119,6 +137,7 @@ def _render(
     settings: FeedSettings,
     cache: ComponentCache,
     note_time: NoteTime,
+    helper: Helper | None = None,
 ) -> RenderedCalendar:
     tasks = feed_followups(followups, todo=settings.todo) if settings.followups else []
     talks = feed_meetings(meetings) if settings.meetings else []
@@ -127,7 +146,7 @@ def _render(
         parts.add("meeting", meeting, meeting_uid)
     for item in tasks:
         parts.add("todo" if settings.todo else "followup", item, followup_uid)
-    components = parts.components()
+    components = parts.components(helper)
     years = {year for component in components for year in component.zone_years}
     head = parts.header() + parts.timezone(years)
     cache.settle()
@@ -186,11 +205,11 @@ class _Parts:
             stamp = self.cache.stamp_for(uid, self.note_time(item.note))
             self.jobs.append((content, (kind, item, uid, stamp)))
 
-    def components(self) -> list[CachedComponent]:
+    def components(self, helper: Helper | None) -> list[CachedComponent]:
         """Every item's component in feed order, the missing ones built all at once."""
         from .calendar_build import build_jobs
 
-        built = build_jobs([job for _, job in self.jobs], self.settings)
+        built = build_jobs([job for _, job in self.jobs], self.settings, helper)
         for (content, (_, _, uid, stamp)), (data, years) in zip(self.jobs, built, strict=True):
             self.cache.keep(uid, content, stamp, data, years)
         return [self.cache.entries[uid] for uid in self.uids]

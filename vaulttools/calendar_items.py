@@ -24,6 +24,7 @@ from .calendar_ids import (
     meeting_uid,
 )
 from .calendar_settings import FeedSettings
+from .calendar_values import PlainValues, SharedValues
 from .calendar_words import (
     clean,
     followup_description,
@@ -40,6 +41,7 @@ TIMED_FOLLOWUP_MINUTES = 15
 TIMED_PROPERTIES = ("DTSTART", "DTEND", "DUE")
 
 Span = tuple[dt.datetime, dt.datetime]
+_PLAIN = PlainValues()
 
 
 # --- Components -----------------------------------------------------------------------------
@@ -50,24 +52,27 @@ def build_meeting(
     settings: FeedSettings,
     uid: str | None = None,
     stamp: dt.datetime | None = None,
+    values: SharedValues = _PLAIN,
 ) -> icalendar.Event:
-    """A meeting with a day as a VEVENT: timed when its time is known, else its whole day."""
+    """A meeting with a day as a VEVENT: timed when its time is known, else its whole day.
+    `values` shares what repeats between the components of one batch."""
     assert meeting.date is not None
     summary = meeting_summary(meeting)
     link = obsidian_url(settings.vault_name, meeting.note)
-    event = _component(icalendar.Event(), uid or meeting_uid(meeting), stamp)
+    event = _component(icalendar.Event(), uid or meeting_uid(meeting), stamp, values)
     minutes = meeting_minutes(meeting, settings)
     span = _span(meeting.date, clock_of(meeting.time), minutes, settings.zone)
-    _add_when(event, meeting.date, span)
+    _add_when(event, meeting.date, span, values)
     _add_text(event, "SUMMARY", summary)
     if meeting.location:
-        _add_text(event, "LOCATION", meeting.location)
+        values.add(event, "LOCATION", clean(meeting.location))
     timed_minutes = minutes if span else None
     _add_text(event, "DESCRIPTION", meeting_description(meeting, timed_minutes, link))
-    event.add("URL", link)
-    event.add("CATEGORIES", ["Informational interview"])
+    values.add(event, "URL", link)
+    values.add(event, "CATEGORIES", ["Informational interview"])
     if span and settings.meeting_alarm_minutes:
-        event.add_component(_alarm(summary, -dt.timedelta(minutes=settings.meeting_alarm_minutes)))
+        before = -dt.timedelta(minutes=settings.meeting_alarm_minutes)
+        event.add_component(_alarm(summary, before, values))
     return event
 
 
@@ -76,19 +81,20 @@ def build_followup(
     settings: FeedSettings,
     uid: str | None = None,
     stamp: dt.datetime | None = None,
+    values: SharedValues = _PLAIN,
 ) -> icalendar.Event:
     """A follow-up with a day as a VEVENT: free time, on its day or at its time."""
     assert item.due is not None
     summary = followup_summary(item)
-    event = _component(icalendar.Event(), uid or followup_uid(item), stamp)
+    event = _component(icalendar.Event(), uid or followup_uid(item), stamp, values)
     span = _span(item.due, clock_of(item.time), TIMED_FOLLOWUP_MINUTES, settings.zone)
-    _add_when(event, item.due, span)
-    _add_followup_details(event, item, summary, settings)
+    _add_when(event, item.due, span, values)
+    _add_followup_details(event, item, summary, settings, values)
     # A follow-up is a reminder, not a busy slot: keep the day free for scheduling.
-    event.add("TRANSP", "TRANSPARENT")
+    values.add(event, "TRANSP", "TRANSPARENT")
     trigger = dt.timedelta(0) if span else _day_alarm(settings)
     if trigger is not None:
-        event.add_component(_alarm(summary, trigger))
+        event.add_component(_alarm(summary, trigger, values))
     return event
 
 
@@ -97,21 +103,22 @@ def build_todo(
     settings: FeedSettings,
     uid: str | None = None,
     stamp: dt.datetime | None = None,
+    values: SharedValues = _PLAIN,
 ) -> icalendar.Todo:
     """A follow-up as a VTODO, due on its day or at its time; one without a day is undated."""
     summary = followup_summary(item)
-    todo = _component(icalendar.Todo(), uid or followup_uid(item), stamp)
+    todo = _component(icalendar.Todo(), uid or followup_uid(item), stamp, values)
     clock = clock_of(item.time)
     span = _span(item.due, clock, 0, settings.zone) if item.due else None
     if span:
-        todo.add("DUE", span[0])
+        values.add(todo, "DUE", span[0])
     elif item.due:
-        todo.add("DUE", item.due)
-    _add_followup_details(todo, item, summary, settings)
-    todo.add("STATUS", "NEEDS-ACTION")
+        values.add(todo, "DUE", item.due)
+    _add_followup_details(todo, item, summary, settings, values)
+    values.add(todo, "STATUS", "NEEDS-ACTION")
     ring = _todo_alarm(item.due, clock or clock_of(settings.followup_alarm_time), settings.zone)
     if ring is not None:
-        todo.add_component(_alarm(summary, ring))
+        todo.add_component(_alarm(summary, ring, values))
     return todo
 
 
@@ -129,35 +136,41 @@ def zone_years(component: icalendar.Component) -> set[int]:
     }
 
 
-def _component(component: Any, uid: str, stamp: dt.datetime | None) -> Any:
+def _component(component: Any, uid: str, stamp: dt.datetime | None, values: SharedValues) -> Any:
     """UID, and DTSTAMP with LAST-MODIFIED: when the item was last seen to change."""
     when = stamp or dt.datetime.now(dt.UTC).replace(microsecond=0)
     component.add("UID", uid)
-    component.add("DTSTAMP", when)
-    component.add("LAST-MODIFIED", when)
+    values.add(component, "DTSTAMP", when)
+    values.add(component, "LAST-MODIFIED", when)
     return component
 
 
 def _add_followup_details(
-    component: icalendar.Component, item: FollowUp, summary: str, settings: FeedSettings
+    component: icalendar.Component,
+    item: FollowUp,
+    summary: str,
+    settings: FeedSettings,
+    values: SharedValues,
 ) -> None:
     link = obsidian_url(settings.vault_name, item.note)
     _add_text(component, "SUMMARY", summary)
     _add_text(component, "DESCRIPTION", followup_description(item, link))
-    component.add("URL", link)
-    component.add("CATEGORIES", ["Follow-up"])
+    values.add(component, "URL", link)
+    values.add(component, "CATEGORIES", ["Follow-up"])
 
 
 def _add_text(component: icalendar.Component, name: str, value: str) -> None:
     component.add(name, clean(value))
 
 
-def _alarm(summary: str, trigger: dt.timedelta | dt.datetime) -> icalendar.Alarm:
+def _alarm(
+    summary: str, trigger: dt.timedelta | dt.datetime, values: SharedValues
+) -> icalendar.Alarm:
     alarm = icalendar.Alarm()
-    alarm.add("ACTION", "DISPLAY")
+    values.add(alarm, "ACTION", "DISPLAY")
     _add_text(alarm, "DESCRIPTION", summary)
     absolute = {"VALUE": "DATE-TIME"} if isinstance(trigger, dt.datetime) else None
-    alarm.add("TRIGGER", trigger, parameters=absolute)
+    values.add(alarm, "TRIGGER", trigger, parameters=absolute)
     return alarm
 
 
@@ -181,14 +194,16 @@ def _todo_alarm(due: dt.date | None, clock: dt.time | None, zone: str) -> dt.dat
 # --- Times ----------------------------------------------------------------------------------
 
 
-def _add_when(event: icalendar.Event, day: dt.date, span: Span | None) -> None:
+def _add_when(
+    event: icalendar.Event, day: dt.date, span: Span | None, values: SharedValues
+) -> None:
     if span:
-        event.add("DTSTART", span[0])
-        event.add("DTEND", span[1])
+        values.add(event, "DTSTART", span[0])
+        values.add(event, "DTEND", span[1])
         return
-    event.add("DTSTART", day)
+    values.add(event, "DTSTART", day)
     if day < dt.date.max:  # without DTEND, a day's event lasts that day (RFC 5545 3.6.1)
-        event.add("DTEND", day + dt.timedelta(days=1))
+        values.add(event, "DTEND", day + dt.timedelta(days=1))
 
 
 def _span(day: dt.date, clock: dt.time | None, minutes: int, zone_name: str) -> Span | None:

@@ -45,6 +45,10 @@ class CalendarStore:
         found = row.fetchone()
         return found[0] / 1e9 if found else None
 
+    def notes(self) -> int:
+        """How many notes the index holds."""
+        return self.connection.execute("SELECT count(*) FROM files").fetchone()[0]
+
     def save(self, feed: str, cache: ComponentCache) -> None:
         """Write what the cache built and drop what it forgot, in one transaction."""
         if not (cache.changed or cache.forgotten):
