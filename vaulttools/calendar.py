@@ -71,6 +71,8 @@ class ComponentStore(Protocol):
 
     def notes(self) -> int: ...
 
+    def holds(self, feed: str) -> bool: ...
+
 
 class RecordSource(Protocol):
     """What the feed needs from the index: its records, and a place for its cache."""
@@ -88,22 +90,24 @@ def calendar_from_index(index: RecordSource, settings: FeedSettings) -> Rendered
     vault, a helper process starts before the records are read, to share the builds."""
     store, feed = index.calendar_store(), feed_key(settings)
     cache = memory_cache(settings)
-    with cache.lock:
-        cache.adopt(store.load(feed))
-        helper = _early_helper(store, cache)
-        try:
-            followups = index.followups() if settings.followups else []
-            meetings = index.feed_meetings() if settings.meetings else []
+    helper = _early_helper(store, feed, cache)
+    try:
+        followups = index.followups() if settings.followups else []
+        meetings = index.feed_meetings() if settings.meetings else []
+        with cache.lock:
+            cache.adopt(store.load(feed))
             rendered = _render(followups, meetings, settings, cache, store.note_time, helper)
-        finally:
-            if helper is not None:
-                helper.stop()
-        store.save(feed, cache)
+            store.save(feed, cache)
+    finally:
+        if helper is not None:
+            helper.stop()
     return rendered
 
 
-def _early_helper(store: ComponentStore, cache: ComponentCache) -> Helper | None:
-    if cache.entries or store.notes() < HELPER_NOTES:
+def _early_helper(store: ComponentStore, feed: str, cache: ComponentCache) -> Helper | None:
+    """A helper for a first build of a large vault's feed, started before the records are
+    read so that its start overlaps theirs."""
+    if cache.entries or store.notes() < HELPER_NOTES or store.holds(feed):
         return None
     from .calendar_build import start_helper
 

@@ -26,39 +26,39 @@ Built = tuple[bytes, tuple[int, ...]]  # the component's bytes, years written in
 
 # Below this, a helper's start (an interpreter importing icalendar) costs more than it saves.
 PARALLEL_MIN = 300
-HELPER = (sys.executable, "-m", "vaulttools.calendar_worker")
+HELPER = (sys.executable or "", "-m", "vaulttools.calendar_worker")
 
 
 class Builder:
     """Builds jobs one by one; the values they repeat are encoded once (calendar_values.py)."""
 
     def __init__(self, settings: FeedSettings) -> None:
-        from .calendar_items import build_followup, build_meeting, build_todo
+        from .calendar_items import build_followup, build_meeting, build_todo, zone_years
         from .calendar_values import SharedValues
 
         self.settings = settings
         self.shared = SharedValues()
         self.builders = {"meeting": build_meeting, "followup": build_followup, "todo": build_todo}
+        self.zone_years = zone_years
 
     def __call__(self, job: Job) -> Built:
-        from .calendar_items import zone_years
-
         kind, item, uid, stamp = job
         when = dt.datetime.fromtimestamp(stamp, dt.UTC)
         component = self.builders[kind](item, self.settings, uid, when, self.shared)
-        return self.shared.to_ical(component), tuple(sorted(zone_years(component)))
+        return self.shared.to_ical(component), tuple(sorted(self.zone_years(component)))
 
 
 def start_helper(command: Sequence[str] = HELPER) -> Helper | None:
     """A helper process, started now to import while the parent reads its records; None
     where a helper does not pay (one CPU, `VAULTTOOLS_WORKERS=1`) or cannot start."""
-    if (os.cpu_count() or 1) < 2 or os.environ.get("VAULTTOOLS_WORKERS") == "1":
+    helps = (os.cpu_count() or 1) > 1 and os.environ.get("VAULTTOOLS_WORKERS") != "1"
+    if not (helps and command[0]):  # no interpreter to start (an embedded Python)
         return None
     try:
         process = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
         )
-    except OSError:
+    except (OSError, ValueError):
         return None
     return Helper(process)
 

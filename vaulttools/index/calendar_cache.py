@@ -49,6 +49,11 @@ class CalendarStore:
         """How many notes the index holds."""
         return self.connection.execute("SELECT count(*) FROM files").fetchone()[0]
 
+    def holds(self, feed: str) -> bool:
+        """Whether any component of the feed is kept."""
+        query = "SELECT 1 FROM calendar_components WHERE feed = ? LIMIT 1"
+        return self.connection.execute(query, (feed,)).fetchone() is not None
+
     def save(self, feed: str, cache: ComponentCache) -> None:
         """Write what the cache built and drop what it forgot, in one transaction."""
         if not (cache.changed or cache.forgotten):
