@@ -255,14 +255,17 @@ def _header(settings: FeedSettings) -> icalendar.Calendar:
     """
     import icalendar
 
+    from .calendar_items import Text
+    from .calendar_words import clean
+
     calendar = icalendar.Calendar()
     calendar.add("VERSION", "2.0")
     calendar.add("PRODID", PRODUCT_ID)
     calendar.add("CALSCALE", "GREGORIAN")
-    calendar.add("NAME", icalendar.vText(settings.name))
-    calendar.add("X-WR-CALNAME", icalendar.vText(settings.name))
+    calendar.add("NAME", Text(clean(settings.name)))
+    calendar.add("X-WR-CALNAME", Text(clean(settings.name)))
     about = f"Follow-ups and meetings from {settings.vault_name}"
-    calendar.add("DESCRIPTION", icalendar.vText(about))
+    calendar.add("DESCRIPTION", Text(clean(about)))
     refresh = icalendar.vDuration(dt.timedelta(minutes=settings.refresh_minutes))
     calendar.add("REFRESH-INTERVAL", refresh, parameters={"VALUE": "DURATION"})
     calendar.add("X-PUBLISHED-TTL", refresh)

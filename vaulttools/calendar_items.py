@@ -65,7 +65,7 @@ def build_meeting(
     _add_when(event, meeting.date, span, values)
     _add_text(event, "SUMMARY", summary)
     if meeting.location:
-        values.add(event, "LOCATION", clean(meeting.location))
+        values.add(event, "LOCATION", Text(clean(meeting.location)))
     timed_minutes = minutes if span else None
     _add_text(event, "DESCRIPTION", meeting_description(meeting, timed_minutes, link))
     values.add(event, "URL", link)
@@ -160,7 +160,22 @@ def _add_followup_details(
 
 
 def _add_text(component: icalendar.Component, name: str, value: str) -> None:
-    component.add(name, clean(value))
+    component.add(name, Text(clean(value)))
+
+
+class Text(icalendar.vText):
+    """TEXT exactly as written. icalendar's escaping first reads a `\\N` in the value as a
+    line break, so a backslash the user wrote before an N (`C:\\New`) is set aside while
+    icalendar escapes the rest (`clean` has taken out the NUL that stands in for it)."""
+
+    def to_ical(self) -> bytes:
+        if _BACKSLASH_N not in self:
+            return super().to_ical()
+        escaped = icalendar.vText(self.replace(_BACKSLASH_N, _ASIDE)).to_ical()
+        return escaped.replace(_ASIDE.encode(), b"\\\\N")
+
+
+_BACKSLASH_N, _ASIDE = "\\N", "\x00"
 
 
 def _alarm(
