@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import marshal
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
 
-from vaulttools.index import fresh_index, kept_followups
+from vaulttools.index import Index, fresh_index, kept_followups
 from vaulttools.vault import Vault
 
 from .conftest import RunVault
@@ -137,3 +138,22 @@ def test_a_note_of_a_kind_read_again_is_joined_again(busy: Path) -> None:
         index.sync_own_note("Meetings/Jane.md")  # a meeting's tasks may have changed
         texts = {f.text for f in index.followups(include_closed=True)}
     assert "Thank J" in texts and "Thank Jane" not in texts
+
+
+def test_a_listing_never_waits_to_keep_its_answer(busy: Path) -> None:
+    """Another process writing the index (a long cold index, say) holds the lock."""
+    vault = Vault.open(busy)
+    with fresh_index(vault) as ready:
+        expected = ready.followups()
+    holder = sqlite3.connect(busy / ".vaulttools" / "index.sqlite", isolation_level=None)
+    with Index.open(vault, busy_seconds=60) as index:
+        holder.execute("UPDATE meta SET value = 'x' WHERE key = 'followups'")  # changed: rejoin
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            started = time.monotonic()
+            assert index.followups() == expected
+            assert time.monotonic() - started < 30  # not the 60 s the index waits to write
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        assert index._connection.execute("PRAGMA busy_timeout").fetchone()[0] == 60_000

@@ -205,10 +205,17 @@ class Index:
             self._keep_followups(wanted, joined.followups)
 
     def _keep_followups(self, wanted: tuple[int, int, int], found: list[FollowUp]) -> None:
+        """Keep them if the index can be written at once: an answer never waits for its copy."""
         from . import kept_followups
 
-        with contextlib.suppress(sqlite3.OperationalError):  # busy or read-only: not kept
-            self._set_meta("followups", kept_followups.pack(wanted, found))
+        connection = self._connection
+        waits = connection.execute("PRAGMA busy_timeout").fetchone()[0]
+        connection.execute("PRAGMA busy_timeout = 0")
+        try:
+            with contextlib.suppress(sqlite3.OperationalError):  # busy or read-only: not kept
+                self._set_meta("followups", kept_followups.pack(wanted, found))
+        finally:
+            connection.execute(f"PRAGMA busy_timeout = {int(waits)}")
 
     def sync_own_note(self, relative: str) -> None:
         """Read the index note again once vaulttools has rewritten it.
