@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # the parser, YAML and the joining are imported when first ne
     from ..links import NameEntry, Resolver
     from ..model import Contact, FollowUp, Meeting
     from .calendar_cache import CalendarStore
+    from .kept_followups import Key
     from .queries import NoteSummary, SearchHit
 
 __all__ = ["Index", "SyncReport", "fresh_index", "write_index_note"]
@@ -204,7 +205,7 @@ class Index:
             wanted = kept_followups.key(day, self._meeting_minutes(), generation)
             self._keep_followups(wanted, joined.followups)
 
-    def _keep_followups(self, wanted: tuple[int, int, int], found: list[FollowUp]) -> None:
+    def _keep_followups(self, wanted: Key, found: list[FollowUp]) -> None:
         """Keep them if the index can be written at once: an answer never waits for its copy."""
         from . import kept_followups
 
