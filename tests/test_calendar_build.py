@@ -209,3 +209,24 @@ def _noted(events: list[object], value: object) -> Any:
 def forget_components(root: Path) -> None:
     with sqlite3.connect(root / ".vaulttools" / schema.INDEX_FILE) as connection:
         connection.execute("DELETE FROM calendar_components")
+
+
+def test_the_index_hands_back_only_the_components_a_process_does_not_hold(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`watch` holds every component after its first pass: it reads none of their bytes."""
+    monkeypatch.setattr(component_cache, "_memory", {})
+    root = tmp_path / "v"
+    make_vault(root)
+    for number in range(5):
+        body = f"- [ ] Write to [[P{number}]] 📅 2026-12-0{number + 1} ^fu-{number}\n"
+        write(root, f"Contacts/P{number}.md", contact(f"P{number}") + body)
+    with fresh_index(make_vault(root)) as index:
+        calendar.calendar_from_index(index, SETTINGS)
+        store, feed = index.calendar_store(), component_cache.feed_key(SETTINGS)
+        every = store.load(feed)
+        held = sorted(uid for uid in every if "@" in uid)[:3]
+        rest = store.load(feed, held)
+    assert len(every) == 6  # five follow-ups and the calendar's own properties
+    assert rest == {uid: entry for uid, entry in every.items() if uid not in held}
+    assert len(rest) == 3

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -63,7 +63,7 @@ class RenderedCalendar:
 class ComponentStore(Protocol):
     """Where a feed's cached components outlive the process: the index."""
 
-    def load(self, feed: str) -> dict[str, CachedComponent]: ...
+    def load(self, feed: str, known: Collection[str] = ()) -> dict[str, CachedComponent]: ...
 
     def save(self, feed: str, cache: ComponentCache) -> None: ...
 
@@ -95,7 +95,7 @@ def calendar_from_index(index: RecordSource, settings: FeedSettings) -> Rendered
         followups = index.followups() if settings.followups else []
         meetings = index.feed_meetings() if settings.meetings else []
         with cache.lock:
-            cache.adopt(store.load(feed))
+            cache.adopt(store.load(feed, cache.entries.keys()))
             rendered = _render(followups, meetings, settings, cache, store.note_time, helper)
             store.save(feed, cache)
     finally:

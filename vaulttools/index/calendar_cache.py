@@ -8,11 +8,13 @@ release starts it afresh; `index --rebuild` keeps it, since it holds no note's f
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the calendar and icalendar are imported by the commands that use them
     from ..component_cache import CachedComponent, ComponentCache
 
+_ROWS = "SELECT uid, content, stamp, zone_years, data FROM calendar_components"
 TABLE = """
 CREATE TABLE calendar_components (
     feed TEXT NOT NULL, uid TEXT NOT NULL, content TEXT NOT NULL, stamp INTEGER NOT NULL,
@@ -27,17 +29,25 @@ class CalendarStore:
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.connection = connection
 
-    def load(self, feed: str) -> dict[str, CachedComponent]:
+    def load(self, feed: str, known: Collection[str] = ()) -> dict[str, CachedComponent]:
+        """The feed's components, but for the UIDs a process already holds (`watch` holds
+        them all, and reads none of their bytes again)."""
         from ..component_cache import CachedComponent
 
-        rows = self.connection.execute(
-            "SELECT uid, content, stamp, zone_years, data FROM calendar_components WHERE feed = ?",
-            (feed,),
-        )
+        if known:
+            query = "SELECT uid FROM calendar_components WHERE feed = ?"
+            uids = [uid for (uid,) in self.connection.execute(query, (feed,))]
+            rows = [self._row(feed, uid) for uid in uids if uid not in known]
+        else:
+            rows = list(self.connection.execute(_ROWS + " WHERE feed = ?", (feed,)))
         return {
             uid: CachedComponent(content, stamp, data, _years(years))
             for uid, content, stamp, years, data in rows
         }
+
+    def _row(self, feed: str, uid: str) -> tuple[str, str, int, str, bytes]:
+        found = self.connection.execute(_ROWS + " WHERE feed = ? AND uid = ?", (feed, uid))
+        return found.fetchone()
 
     def note_time(self, note: str) -> float | None:
         """When the note was last saved, as the index saw it: a changed item's DTSTAMP."""
