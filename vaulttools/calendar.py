@@ -8,7 +8,6 @@ The same records and the same cache give the same bytes, whatever order the reco
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
@@ -185,7 +184,13 @@ def feed_identity(followups: Iterable[FollowUp], meetings: Iterable[Meeting]) ->
 
 
 def _without_line(item: FollowUp) -> FollowUp:
-    return item if item.line is None else dataclasses.replace(item, line=None)
+    """The item without its line number: its fields copied directly, several times quicker
+    than `dataclasses.replace` for the thousands of an export."""
+    if item.line is None:
+        return item
+    copy = object.__new__(FollowUp)
+    copy.__dict__.update(vars(item), line=None)
+    return copy
 
 
 class _Parts:

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import pickle
-import subprocess
 import sys
-import threading
 from collections.abc import Sequence
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from .calendar_settings import FeedSettings
+
+if TYPE_CHECKING:  # a helper's modules are imported when one starts: one edit needs none
+    import subprocess
+    import threading
 
 Job = tuple[str, Any, str, int]  # builder (meeting, followup, todo), item, UID, DTSTAMP
 Built = tuple[bytes, tuple[int, ...]]  # the component's bytes, years written in the zone
@@ -54,6 +55,8 @@ def start_helper(command: Sequence[str] = HELPER) -> Helper | None:
     helps = (os.cpu_count() or 1) > 1 and os.environ.get("VAULTTOOLS_WORKERS") != "1"
     if not (helps and command[0]):  # no interpreter to start (an embedded Python)
         return None
+    import subprocess
+
     try:
         process = subprocess.Popen(
             command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
@@ -111,11 +114,15 @@ class Helper:
         self.thread: threading.Thread | None = None
 
     def give(self, settings: FeedSettings, jobs: Sequence[Job]) -> None:
+        import threading
+
         self.low = len(jobs)
         self.thread = threading.Thread(target=self._talk, args=(settings, jobs), daemon=True)
         self.thread.start()
 
     def _talk(self, settings: FeedSettings, jobs: Sequence[Job]) -> None:
+        import pickle
+
         stdin, stdout = self.process.stdin, self.process.stdout
         assert stdin is not None and stdout is not None
         try:
@@ -126,6 +133,8 @@ class Helper:
             return  # stopped, or it failed: the parent builds what it did not hand back
 
     def _collect(self, stdout: IO[bytes]) -> None:
+        import pickle
+
         while True:
             first, components = pickle.load(stdout)
             for offset, built in enumerate(components):
