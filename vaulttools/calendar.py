@@ -106,7 +106,7 @@ def calendar_from_index(index: RecordSource, settings: FeedSettings) -> Rendered
 def _early_helper(store: ComponentStore, feed: str, cache: ComponentCache) -> Helper | None:
     """A helper for a first build of a large vault's feed, started before the records are
     read so that its start overlaps theirs."""
-    if cache.entries or store.notes() < HELPER_NOTES or store.holds(feed):
+    if cache.entries or store.holds(feed) or store.notes() < HELPER_NOTES:
         return None
     from .calendar_build import start_helper
 
