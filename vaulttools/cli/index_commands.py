@@ -63,9 +63,10 @@ def print_table(
     limit = _terminal_columns()
     if limit:
         widths = _fitted(widths, rows, limit, flexible)
-    lines = [click.style(_line(headers, widths), bold=True)]
+    colored = sys.stdout.isatty()  # click would strip the colours again for a pipe or file
+    lines = [click.style(_line(headers, widths), bold=True) if colored else _line(headers, widths)]
     for number, row in enumerate(rows):
-        style = styles[number] if styles else {}
+        style = styles[number] if styles and colored else {}
         lines.append(click.style(_line(row, widths), **style) if style else _line(row, widths))
     click.echo("\n".join(lines))  # one write: a long listing is printed at once
 
