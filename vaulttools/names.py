@@ -25,6 +25,8 @@ def name_key(name: str) -> str:
     Case-folded, accents dropped (NFKD without combining marks, so `José Álvarez`, its
     decomposed spelling and `jose alvarez` are one, and `Kowhai` is `Kōwhai`), spaces squeezed.
     """
+    if name.isascii():  # most names: nothing to decompose, and casefold is lower
+        return " ".join(name.lower().split())
     decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", name).casefold())
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _SPACES.sub(" ", bare).strip()

@@ -18,14 +18,6 @@ from ..notes import Note, as_list, decode, parse_note
 from .reading import RETRY, FileRead
 from .schema import NOTE_TABLES
 
-
-def stem_key(stem: str) -> str:
-    """`names.name_key`, quicker for the plain ASCII names most files have."""
-    if stem.isascii():
-        return " ".join(stem.lower().split())
-    return name_key(stem)
-
-
 _NOT_SEARCHED = {"id", "type", "created", "aliases"}
 # Line starts that are Markdown syntax, not words: headings, bullets, task boxes, quotes.
 _MARKUP = re.compile(r"^[ \t>]*(?:#{1,6}[ \t]+|(?:[-*+]|\d+[.)])[ \t]+(?:\[.\][ \t]+)?)", re.M)
@@ -117,7 +109,7 @@ class Rows:
 
 def _file_row(path: str, read: FileRead, kind: str | None, id_: str, title: str) -> tuple:
     """A `files` row: the note's path, its signature, what it is and what it is called."""
-    key = stem_key(stem_of(path))
+    key = name_key(stem_of(path))
     return (path, read.mtime_ns, read.size, read.ctime_ns, kind, id_, title, key)
 
 
