@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from vaulttools.clock import today as vault_today
 from vaulttools.index import Index, fresh_index, kept_followups
 from vaulttools.vault import Vault
 
@@ -32,10 +33,20 @@ def busy(vault: Path) -> Path:
     return vault
 
 
-def kept_blob(vault: Path) -> bytes | None:
+def kept(vault: Path, row: str = "followups") -> bytes | str | None:
     with sqlite3.connect(vault / ".vaulttools" / "index.sqlite") as connection:
-        row = connection.execute("SELECT value FROM meta WHERE key = 'followups'").fetchone()
-    return row[0] if row else None
+        found = connection.execute("SELECT value FROM meta WHERE key = ?", (row,)).fetchone()
+    return found[0] if found else None
+
+
+def kept_label(vault: Path) -> str | None:
+    label = kept(vault, "followups joined from")
+    return label if isinstance(label, str) else None
+
+
+def replace_kept(vault: Path, data: bytes) -> None:
+    with sqlite3.connect(vault / ".vaulttools" / "index.sqlite") as connection:
+        connection.execute("UPDATE meta SET value = ? WHERE key = 'followups'", (data,))
 
 
 def test_what_is_kept_reads_back_as_the_same_follow_ups(busy: Path) -> None:
@@ -43,42 +54,42 @@ def test_what_is_kept_reads_back_as_the_same_follow_ups(busy: Path) -> None:
         joined = index.records().followups
     assert {f.source for f in joined} >= {"task", "next_contact"}  # tasks and derived ones
     assert any(f.done_on for f in joined) and any(f.time for f in joined)
-    wanted = kept_followups.key(dt.date(2026, 11, 29), 60, 7)
-    assert kept_followups.unpack(kept_followups.pack(wanted, joined), wanted) == joined
+    assert kept_followups.unpack(kept_followups.pack(joined)) == joined
 
 
-WANTED = kept_followups.key(dt.date(2026, 11, 29), 60, 7)
-CUT_SHORT = kept_followups.pack(WANTED, [])[:-1]
+CUT_SHORT = kept_followups.pack([])[:-1]
+OTHER_SHAPE = marshal.dumps([("too", "short")])
 
 
-@pytest.mark.parametrize("data", [None, "text", b"", b"not marshal", b"\xe9\x00\x01", CUT_SHORT])
+@pytest.mark.parametrize(
+    "data", [None, "text", b"", b"not marshal", b"\xe9\x00\x01", CUT_SHORT, OTHER_SHAPE]
+)
 def test_anything_else_in_the_slot_is_no_answer(data: object) -> None:
-    assert kept_followups.unpack(data, WANTED) is None
+    assert kept_followups.unpack(data) is None
 
 
-def test_kept_under_another_day_length_or_generation_is_no_answer(busy: Path) -> None:
-    with fresh_index(Vault.open(busy)) as index:
-        joined = index.records().followups
-    kept = kept_followups.pack(kept_followups.key(dt.date(2026, 11, 29), 60, 7), joined)
-    for other in [(dt.date(2026, 11, 30), 60, 7), (dt.date(2026, 11, 29), 45, 7)]:
-        assert kept_followups.unpack(kept, kept_followups.key(*other)) is None
-    assert kept_followups.unpack(kept, kept_followups.key(dt.date(2026, 11, 29), 60, 8)) is None
+def test_each_thing_the_join_depends_on_is_in_the_label() -> None:
+    one = kept_followups.label(dt.date(2026, 11, 29), 60, 7)
+    others = [(dt.date(2026, 11, 30), 60, 7), (dt.date(2026, 11, 29), 45, 7)]
+    others += [(dt.date(2026, 11, 29), 60, 8)]
+    assert all(kept_followups.label(*other) != one for other in others)
 
 
 def test_a_second_listing_is_read_from_what_the_first_kept(busy: Path, in_vault: RunVault) -> None:
     first = in_vault("followups", "--all")
     assert first.exit_code == 0, first.output
     assert "Thank Jane" in first.output and "Call at ten" in first.output
-    blob = kept_blob(busy)
-    assert blob is not None
-    wanted, _ = marshal.loads(blob)
-    wanted = tuple(wanted)
-    only_one = [f for f in kept_followups.unpack(blob, wanted) or [] if f.text == "Thank Jane"]
-    with sqlite3.connect(busy / ".vaulttools" / "index.sqlite") as connection:
-        packed = kept_followups.pack(wanted, only_one)
-        connection.execute("UPDATE meta SET value = ? WHERE key = 'followups'", (packed,))
+    everything = kept_followups.unpack(kept(busy)) or []
+    replace_kept(busy, kept_followups.pack([f for f in everything if f.text == "Thank Jane"]))
     again = in_vault("followups", "--all").output  # what was kept, not joined again
     assert "Thank Jane" in again and "Call at ten" not in again
+
+
+def test_only_listings_and_the_index_note_keep_follow_ups(busy: Path, in_vault: RunVault) -> None:
+    assert in_vault("export-ics").exit_code == 0
+    assert kept(busy) is None  # only listings (and the index note) keep follow-ups
+    in_vault("followups")
+    assert kept_label(busy) is not None
 
 
 def test_a_changed_note_is_listed_at_once(busy: Path, in_vault: RunVault) -> None:
@@ -101,15 +112,9 @@ def test_another_day_is_joined_again(busy: Path, in_vault: RunVault, monkeypatch
 
 def test_a_damaged_slot_is_joined_again_and_replaced(busy: Path, in_vault: RunVault) -> None:
     first = in_vault("followups").output
-    with sqlite3.connect(busy / ".vaulttools" / "index.sqlite") as connection:
-        connection.execute("UPDATE meta SET value = ? WHERE key = 'followups'", (b"\x00junk",))
+    replace_kept(busy, b"\x00junk")
     assert in_vault("followups").output == first
-    assert kept_blob(busy) != b"\x00junk"
-
-
-def kept_generation(vault: Path) -> int | None:
-    blob = kept_blob(vault)
-    return marshal.loads(blob)[0][2] if blob else None
+    assert kept(busy) != b"\x00junk"
 
 
 def index_generation(vault: Path) -> int:
@@ -123,9 +128,10 @@ def test_vault_index_keeps_what_it_joined_for_the_index_note(
 ) -> None:
     """Rewriting the index note moves the generation on, but changes nothing joined."""
     assert "Updated Informational Interviews.md." in in_vault("index").output
-    assert kept_generation(busy) == index_generation(busy)
-    listed = in_vault("followups").output
-    assert kept_generation(busy) == index_generation(busy) and "Thank Jane" in listed
+    label = kept_label(busy)
+    assert label is not None and label.endswith(f" {index_generation(busy)}")
+    assert "Thank Jane" in in_vault("followups").output
+    assert kept_label(busy) == label  # read, not joined and kept again
 
 
 def test_a_note_of_a_kind_read_again_is_joined_again(busy: Path) -> None:
@@ -147,13 +153,14 @@ def test_a_listing_never_waits_to_keep_its_answer(busy: Path) -> None:
         expected = ready.followups()
     holder = sqlite3.connect(busy / ".vaulttools" / "index.sqlite", isolation_level=None)
     with Index.open(vault, busy_seconds=60) as index:
-        holder.execute("UPDATE meta SET value = 'x' WHERE key = 'followups'")  # changed: rejoin
         holder.execute("BEGIN IMMEDIATE")
         try:
             started = time.monotonic()
             assert index.followups() == expected
+            index.keep_followups(vault_today(vault.config))
             assert time.monotonic() - started < 30  # not the 60 s the index waits to write
         finally:
             holder.execute("ROLLBACK")
             holder.close()
         assert index._connection.execute("PRAGMA busy_timeout").fetchone()[0] == 60_000
+    assert kept(busy) is None  # nothing kept while the index was busy

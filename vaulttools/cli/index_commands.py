@@ -211,6 +211,7 @@ def followups_command(
     today = state.today
     with fresh_index(state.vault) as index:
         found = index.followups(include_closed=show_all, today=today)
+        index.keep_followups(today)  # the next listing, with no note changed, reads them back
     found = [f for f in found if _wanted(f, today, overdue, days)]
     if as_json:
         print_json(found)

@@ -29,11 +29,11 @@ if TYPE_CHECKING:  # the parser, YAML and the joining are imported when first ne
     from ..links import NameEntry, Resolver
     from ..model import Contact, FollowUp, Meeting
     from .calendar_cache import CalendarStore
-    from .kept_followups import Key
     from .queries import NoteSummary, SearchHit
 
 __all__ = ["Index", "SyncReport", "fresh_index", "write_index_note"]
 
+_KEPT, _KEPT_LABEL = "followups", "followups joined from"  # meta rows: see kept_followups
 MISNAMED = "has a name that is not UTF-8, so it was skipped; rename it to have it read"
 
 _Args = ParamSpec("_Args")
@@ -181,42 +181,49 @@ class Index:
 
     @_recovering
     def _all_followups(self, day: dt.date) -> list[FollowUp]:
-        """As joined in this process, else as kept from an earlier run, else joined now."""
+        """As joined in this process, else as a listing kept them, else joined now."""
         from . import kept_followups
 
         generation = self.generation()
         if (day, generation) in self._records:
             return self._records[day, generation].followups
-        wanted = kept_followups.key(day, self._meeting_minutes(), generation)
-        kept = kept_followups.unpack(self._meta("followups"), wanted)
-        if kept is not None:
-            return kept
-        found = self.records(day).followups
-        self._keep_followups(wanted, found)
-        return found
+        if self._meta(_KEPT_LABEL) == self._kept_label(day, generation):
+            kept = kept_followups.unpack(self._meta(_KEPT))
+            if kept is not None:
+                return kept
+        return self.records(day).followups
 
     def keep_followups(self, day: dt.date) -> None:
-        """Keep the follow-ups joined in this process as of `day`, for the next command."""
+        """Keep the follow-ups joined in this process as of `day`, for the next listing;
+        only if the index can be written at once: an answer never waits for its copy."""
         from . import kept_followups
 
         generation = self.generation()
         joined = self._records.get((day, generation))
-        if joined is not None:
-            wanted = kept_followups.key(day, self._meeting_minutes(), generation)
-            self._keep_followups(wanted, joined.followups)
+        if joined is None:  # nothing joined here: what is kept, if anything, is current
+            return
+        label = self._kept_label(day, generation)
+        # One statement: the list and its label are replaced together or not at all.
+        self._write_at_once(
+            "INSERT OR REPLACE INTO meta VALUES (?, ?), (?, ?)",
+            (_KEPT, kept_followups.pack(joined.followups), _KEPT_LABEL, label),
+        )
 
-    def _keep_followups(self, wanted: Key, found: list[FollowUp]) -> None:
-        """Keep them if the index can be written at once: an answer never waits for its copy."""
-        from . import kept_followups
-
+    def _write_at_once(self, statement: str, values: tuple[Any, ...]) -> None:
+        """Run a write if the index is free now; busy or read-only, it is not done."""
         connection = self._connection
         waits = connection.execute("PRAGMA busy_timeout").fetchone()[0]
         connection.execute("PRAGMA busy_timeout = 0")
         try:
-            with contextlib.suppress(sqlite3.OperationalError):  # busy or read-only: not kept
-                self._set_meta("followups", kept_followups.pack(wanted, found))
+            with contextlib.suppress(sqlite3.OperationalError):
+                connection.execute(statement, values)
         finally:
             connection.execute(f"PRAGMA busy_timeout = {int(waits)}")
+
+    def _kept_label(self, day: dt.date, generation: int) -> str:
+        from .kept_followups import label
+
+        return label(day, self._meeting_minutes(), generation)
 
     def sync_own_note(self, relative: str) -> None:
         """Read the index note again once vaulttools has rewritten it.

@@ -1,10 +1,11 @@
 """The follow-ups as of a day, kept in the index between commands.
 
 Joining every note's facts into follow-ups is most of what `vault followups` does once the
-index is current; when no note changed since the last run on the same day, the list kept
-then is the answer. It is keyed by everything the join depends on (the day, the default
-meeting length, the index's generation) and packed with marshal, as the index packs its
-other lists: plain values, never code.
+index is current; when no note changed since the last listing on the same day, the list kept
+then is the answer. It is kept under a label of everything the join depends on (the day, the
+default meeting length, the index's generation), in a row of its own so that a command can
+tell whether the list is current without loading it, and packed with marshal, as the index
+packs its other lists: plain values, never code.
 """
 
 from __future__ import annotations
@@ -17,31 +18,26 @@ from typing import Any
 
 from ..model import FollowUp
 
-Key = tuple[int, int, int]  # the day (ordinal), the default meeting length, the generation
-
 _NAMES = tuple(field.name for field in fields(FollowUp))
 _DATES = frozenset(("due", "done_on"))
 _DATE_AT = tuple(name in _DATES for name in _NAMES)
 
 
-def key(day: dt.date, meeting_minutes: int, generation: int) -> Key:
-    return (day.toordinal(), meeting_minutes, generation)
+def label(day: dt.date, meeting_minutes: int, generation: int) -> str:
+    """What a kept list was joined from; another label, another list."""
+    return f"{day.isoformat()} {meeting_minutes} {generation}"
 
 
-def pack(wanted: Key, followups: Sequence[FollowUp]) -> bytes:
-    return marshal.dumps((wanted, [_plain(followup) for followup in followups]))
+def pack(followups: Sequence[FollowUp]) -> bytes:
+    return marshal.dumps([_plain(followup) for followup in followups])
 
 
-def unpack(data: Any, wanted: Key) -> list[FollowUp] | None:
-    """The kept follow-ups when they were kept under `wanted`; None otherwise, or when the
-    data is not what `pack` wrote (another release, or damage)."""
+def unpack(data: Any) -> list[FollowUp] | None:
+    """The follow-ups `pack` kept; None for anything else (another release, or damage)."""
     if not isinstance(data, bytes):
         return None
     try:
-        kept, rows = marshal.loads(data)
-        if tuple(kept) != wanted:
-            return None
-        return [_followup(_values(row)) for row in rows]
+        return [_followup(_values(row)) for row in marshal.loads(data)]
     except (ValueError, EOFError, TypeError, OverflowError):
         return None
 
