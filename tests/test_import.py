@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 import vobject
 import yaml
 
 from .conftest import RunVault
+from .required import missing
 
 DATA = Path(__file__).resolve().parent / "data"
 NODE_DIR = Path(__file__).resolve().parent / "interop" / "node"
@@ -184,9 +183,7 @@ def test_mozillas_ical_js_reads_the_exported_vcards(
     node = shutil.which("node")
     reader = NODE_DIR / "read-vcard.mjs"
     if not (node and (NODE_DIR / "node_modules" / "ical.js").is_dir()):
-        if os.environ.get("CI") == "true":
-            pytest.fail("node with ical.js is missing; .ci/run runs npm ci in tests/interop/node")
-        pytest.skip("node with ical.js is missing (npm ci in tests/interop/node)")
+        missing("node with ical.js is missing (npm ci in tests/interop/node)")
     in_vault("import", "vcard", DATA / "apple-contacts.vcf")
     in_vault("import", "linkedin", DATA / "linkedin-connections.csv")
     out = tmp_path / "contacts.vcf"

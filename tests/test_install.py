@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import RunVault
+from .required import missing
 
 ROOT = Path(__file__).resolve().parent.parent
 SYSTEM_PYTHON = Path("/usr/bin/python3")
@@ -43,9 +44,7 @@ def marked_system_python() -> Path:
         stdlib, recent = found.stdout.split()
         if recent == "True" and (Path(stdlib) / "EXTERNALLY-MANAGED").is_file():
             return SYSTEM_PYTHON
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{SYSTEM_PYTHON} with PEP 668's marker is missing; .ci/run installs it.")
-    pytest.skip(f"no {SYSTEM_PYTHON} of 3.11+ with PEP 668's marker on this machine")
+    missing(f"no {SYSTEM_PYTHON} of 3.11+ with PEP 668's marker on this machine")
 
 
 @pytest.fixture

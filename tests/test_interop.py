@@ -43,6 +43,7 @@ from vaulttools.serve import FeedCache, VaultFeed, serve_in_thread, start_server
 from vaulttools.vault import Vault
 
 from .conftest import set_timezone
+from .required import missing
 
 NODE_DIR = Path(__file__).parent / "interop" / "node"
 DATA = Path(__file__).parent / "data"
@@ -80,12 +81,7 @@ class ZoneVault:
 
 def need(program: str) -> str:
     """The program's path; a missing one fails under CI (which installs it), else skips."""
-    found = shutil.which(program)
-    if found is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{program} is not installed; .ci/run installs it")
-        pytest.skip(f"{program} is not installed")
-    return found
+    return shutil.which(program) or missing(f"{program} is not installed")
 
 
 # --- The vaults -----------------------------------------------------------------------------
@@ -251,9 +247,7 @@ def test_python_readers_place_every_item(vaults: list[ZoneVault], reader: Any) -
 def read_with_node(paths: list[Path]) -> dict[str, dict[str, dict[str, Any]]]:
     node = need("node")
     if not (NODE_DIR / "node_modules" / "ical.js").is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail("ical.js is not installed; .ci/run runs npm ci in tests/interop/node")
-        pytest.skip("ical.js is not installed (npm ci in tests/interop/node)")
+        missing("ical.js is not installed (npm ci in tests/interop/node)")
     command = [node, str(NODE_DIR / "read.mjs"), *map(str, paths)]
     env = {**os.environ, "TZ": "UTC"}
     result = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
