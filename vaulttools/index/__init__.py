@@ -193,6 +193,7 @@ class Index:
                 return kept
         return self.records(day).followups
 
+    @_recovering
     def keep_followups(self, day: dt.date) -> None:
         """Keep the follow-ups joined in this process as of `day`, for the next listing;
         only if the index can be written at once: an answer never waits for its copy."""
