@@ -19,6 +19,7 @@ from vaulttools import calendar, calendar_build, component_cache
 from vaulttools.calendar_build import PARALLEL_MIN, Helper, Job, build_jobs, start_helper
 from vaulttools.calendar_items import build_followup, build_meeting, build_todo, zone_years
 from vaulttools.calendar_values import SharedValues
+from vaulttools.helper import by_item
 from vaulttools.index import Index, fresh_index, schema
 from vaulttools.model import FollowUp, Meeting
 
@@ -124,11 +125,11 @@ def test_a_helper_process_builds_from_the_back_what_the_parent_would() -> None:
     jobs = many_jobs(120)
     helper = start_helper()
     assert helper is not None
-    helper.give(SETTINGS, jobs)
+    helper.give((SETTINGS, jobs), len(jobs))
     deadline = time.monotonic() + 120
     while helper.low > 0 and time.monotonic() < deadline:
         time.sleep(0.01)  # until it handed back the first job, the last one it builds
-    built = helper.stop()
+    built = by_item(helper.stop())
     assert helper.process.returncode is not None
     assert [built[number] for number in range(len(jobs))] == alone(jobs, SETTINGS)
 
@@ -156,6 +157,7 @@ def test_a_large_batch_shared_with_a_helper_gives_the_same_bytes(
         "import sys; sys.exit(3)",  # dies at once
         "import sys; sys.stdin.buffer.read(); sys.stdout.buffer.write(b'not a pickle')",
         "import sys, pickle; sys.stdin.buffer.read(); pickle.dump((0, [3]), sys.stdout.buffer)",
+        "import sys, pickle; sys.stdin.buffer.read(); pickle.dump((0, 9, [3]), sys.stdout.buffer)",
     ],
 )
 def test_a_helper_that_fails_leaves_every_job_to_the_parent(command: str) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from vaulttools.index import Index, fresh_index, schema
+from vaulttools.index import rows as rows_module
 from vaulttools.index import sync as sync_module
 from vaulttools.index.reading import FileRead
 from vaulttools.vault import Vault
@@ -28,13 +29,13 @@ def vault(tmp_path: Path) -> Vault:
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Every file the index reads, in order."""
     seen: list[str] = []
-    real = sync_module.read_file
+    real = rows_module.read_file
 
     def counting(path: str) -> FileRead | None:
         seen.append(path)
         return real(path)
 
-    monkeypatch.setattr(sync_module, "read_file", counting)
+    monkeypatch.setattr(rows_module, "read_file", counting)
     return seen
 
 
@@ -386,7 +387,7 @@ def test_a_slow_sync_never_overwrites_a_newer_one(
 ) -> None:
     """Another process indexes a newer version while this one reads: the newer one stays."""
     note = write(vault.root, "Contacts/Jane Doe.md", contact("Jane Doe", role="Analyst"))
-    real = sync_module.read_file
+    real = rows_module.read_file
     other = Index.open(vault)
 
     def read_then_race(path: str) -> FileRead | None:
@@ -397,11 +398,11 @@ def test_a_slow_sync_never_overwrites_a_newer_one(
             other.sync()  # commits the newer version first
         return found
 
-    monkeypatch.setattr(sync_module, "read_file", read_then_race)
+    monkeypatch.setattr(rows_module, "read_file", read_then_race)
     with Index.open(vault) as index:
         index.sync()
         assert [c.role for c in index.contacts()] == ["Engineer"]
-        monkeypatch.setattr(sync_module, "read_file", real)
+        monkeypatch.setattr(rows_module, "read_file", real)
         assert index.sync().read == 0  # and what it stored matches the file
     other.close()
 
@@ -451,19 +452,19 @@ def test_a_note_that_cannot_be_opened_is_reported_and_retried(
 ) -> None:
     write(vault.root, "Locked.md", "secret\n")
     write(vault.root, "Open.md", "fine\n")
-    real = sync_module.read_file
+    real = rows_module.read_file
 
     def refuse(path: str) -> FileRead | None:
         if path.endswith("Locked.md"):
-            raise sync_module.Unreadable("could not be read: Permission denied")
+            raise rows_module.Unreadable("could not be read: Permission denied")
         return real(path)
 
-    monkeypatch.setattr(sync_module, "read_file", refuse)
+    monkeypatch.setattr(rows_module, "read_file", refuse)
     with Index.open(vault) as index:
         report = index.sync()
         assert report.unreadable == [("Locked.md", "could not be read: Permission denied")]
         assert [n.path for n in index.notes()] == ["Locked.md", "Open.md"]
-        monkeypatch.setattr(sync_module, "read_file", real)
+        monkeypatch.setattr(rows_module, "read_file", real)
         again = index.sync()  # tried again, though the file did not change
         assert (again.read, again.changed, again.unreadable) == (1, 1, [])
         assert index.unreadable() == []

@@ -1,17 +1,17 @@
-"""A cold index read by two processes gives exactly what one process gives."""
+"""A cold index read by two processes gives exactly what one process gives, in its order."""
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import sqlite3
-from collections.abc import Sequence
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from vaulttools import platforms
-from vaulttools.index import fresh_index, schema, workers
+from vaulttools.helper import Helper
+from vaulttools.index import fresh_index, schema, worker, workers
+from vaulttools.index.rows import NoteReader, Rows
 from vaulttools.index.sync import read_notes
 
 from .vaultbuilders import contact, make_vault, meeting, write
@@ -42,71 +42,100 @@ def dump(root: Path) -> dict[str, list[tuple]]:
     }
 
 
-# Readers a worker process imports by name, as spawn requires.
-
-
-def read_marking_process(root: Path, paths: Sequence[str]) -> workers.Read:
-    rows, gone, count = read_notes(root, paths)
-    return rows, [*gone, f"process {os.getpid()}"], count
-
-
-def read_failing_in_worker(root: Path, paths: Sequence[str]) -> workers.Read:
-    if multiprocessing.parent_process() is not None:
-        raise RuntimeError("the worker cannot hand its rows back")
-    return read_marking_process(root, paths)
-
-
 @pytest.fixture
-def splits(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Split reading from the first note on, and record each worker's start method."""
-    made: list[str] = []
-    real = workers.start_method
+def helpers_started(monkeypatch: pytest.MonkeyPatch) -> list[Helper | None]:
+    """Share reading from the first note on, and record each helper started."""
+    started: list[Helper | None] = []
+    real = workers.start_helper
 
-    def recording() -> str:
-        made.append(real())
-        return made[-1]
+    def recording() -> Helper | None:
+        started.append(real())
+        return started[-1]
 
     monkeypatch.setattr(workers, "PARALLEL_MIN", 1)
-    monkeypatch.setattr(workers, "start_method", recording)
-    return made
+    monkeypatch.setattr(workers, "start_helper", recording)
+    return started
+
+
+def note_paths(root: Path) -> list[str]:
+    return sorted(path.relative_to(root).as_posix() for path in root.rglob("*.md"))
 
 
 def test_two_processes_index_what_one_does(
-    tmp_path: Path, splits: list[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, helpers_started: list[Helper | None], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     busy_vault(tmp_path / "split")
     busy_vault(tmp_path / "single")
     with fresh_index(make_vault(tmp_path / "split")) as index:
         split_contacts = index.contacts()
-    assert splits == ["forkserver"]  # never a plain fork of this process
+    assert len(helpers_started) == 1 and helpers_started[0] is not None
+    assert helpers_started[0].process.returncode is not None  # stopped before the index returned
     monkeypatch.setenv("VAULTTOOLS_WORKERS", "1")
     with fresh_index(make_vault(tmp_path / "single")) as index:
         single_contacts = index.contacts()
-    assert splits == ["forkserver"]  # the setting turned the split off
+    assert helpers_started[1:] == [None]  # the setting turned the helper off
     assert dump(tmp_path / "split") == dump(tmp_path / "single")
     assert split_contacts == single_contacts and len(split_contacts) == 40
 
 
-@pytest.mark.parametrize("system", ["linux", "macos", "windows"])
-def test_a_share_of_the_notes_is_read_in_another_process(
-    tmp_path: Path, splits: list[str], system: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(platforms, "current", lambda: system)
+def test_the_helper_reads_from_the_back_what_this_process_would(tmp_path: Path) -> None:
     busy_vault(tmp_path / "v")
-    paths = sorted(p.relative_to(tmp_path / "v").as_posix() for p in (tmp_path / "v").rglob("*.md"))
-    rows, gone, count = workers.read_split(tmp_path / "v", paths, read_marking_process)
-    readers = {marker for marker in gone if marker.startswith("process ")}
-    assert len(readers) == 2 and f"process {os.getpid()}" in readers
-    assert count == len(paths) == 121
-    assert sorted(row[0] for row in rows.files) == paths  # the broken note too, with its problem
-    assert splits == ["forkserver" if system == "linux" else "spawn"]
+    paths = note_paths(tmp_path / "v")
+    helper = workers.start_helper()
+    assert helper is not None
+    helper.give((str(tmp_path / "v"), paths), len(paths))
+    deadline = time.monotonic() + 120
+    while helper.low > 0 and time.monotonic() < deadline:
+        time.sleep(0.01)  # until it handed back the first note, the last one it reads
+    chunks = helper.stop()
+    assert helper.process.returncode is not None
+    bounds = [(first, end) for first, end, _ in chunks]
+    assert bounds[-1] == (len(paths) - worker.CHUNK, len(paths))  # the last notes first
+    assert [first for first, _ in bounds] == [0, *(end for _, end in bounds[:-1])]  # no gap
+    alone, _, count = read_notes(tmp_path / "v", paths)
+    handed = Rows()
+    for _, _, (rows, gone, read) in chunks:
+        handed.extend(rows)
+        count -= read
+        assert gone == []
+    assert handed == alone and count == 0
 
 
-def test_a_failing_worker_leaves_its_share_to_the_parent(tmp_path: Path, splits: list[str]) -> None:
+def test_notes_both_read_are_kept_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """This process reads ten notes, then waits until the helper handed back all of them."""
     busy_vault(tmp_path / "v")
-    paths = sorted(p.relative_to(tmp_path / "v").as_posix() for p in (tmp_path / "v").rglob("*.md"))
-    rows, gone, count = workers.read_split(tmp_path / "v", paths, read_failing_in_worker)
-    assert {marker for marker in gone if marker.startswith("process ")} == {
-        f"process {os.getpid()}"
-    }  # both shares read here
+    paths = note_paths(tmp_path / "v")
+    helper = workers.start_helper()
+    assert helper is not None
+    real = NoteReader.read_into
+
+    def slow_after_ten(reader: NoteReader, rows: Rows, path: str, gone: list[str]) -> int:
+        if len(rows.files) == 10:
+            deadline = time.monotonic() + 120
+            while helper.low > 0 and time.monotonic() < deadline:
+                time.sleep(0.01)
+        return real(reader, rows, path, gone)
+
+    monkeypatch.setattr(NoteReader, "read_into", slow_after_ten)
+    rows, gone, count = workers.read_shared(tmp_path / "v", paths, helper)
+    assert helper.low == 0  # the helper read every note, ten of them read here too
+    assert (rows, gone, count) == read_notes(tmp_path / "v", paths) and count == 121
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "import sys; sys.exit(3)",  # dies at once
+        "import sys; sys.stdin.buffer.read(); sys.stdout.buffer.write(b'not a pickle')",
+        "import sys, pickle; sys.stdin.buffer.read(); pickle.dump((0, 5, 3), sys.stdout.buffer)",
+    ],
+)
+def test_a_failing_helper_leaves_its_share_to_this_process(tmp_path: Path, command: str) -> None:
+    busy_vault(tmp_path / "v")
+    paths = note_paths(tmp_path / "v")
+    helper = workers.start_helper((sys.executable, "-c", command))
+    assert helper is not None
+    rows, gone, count = workers.read_shared(tmp_path / "v", paths, helper)
+    assert helper.process.returncode is not None
+    assert (rows, gone, count) == read_notes(tmp_path / "v", paths)
     assert count == 121 and sorted(row[0] for row in rows.files) == paths

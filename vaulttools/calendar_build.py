@@ -1,33 +1,26 @@
 """Many components through icalendar at once: what a render found missing from its cache.
 
-A large batch is shared with a helper process (calendar_worker.py): a fresh interpreter that
-imports only the builders, not the command line (through multiprocessing it imported both,
-and its start cost more than half the builds). The parent builds from the front, the helper
-from the back, and the parent stops where they meet, so both finish together however late
-the helper starts or however busy the machine is. Below `PARALLEL_MIN` jobs, on one CPU,
-with `VAULTTOOLS_WORKERS=1`, and for whatever a helper did not hand back, the parent builds.
+A large batch is shared with a helper process (`helper.py`, running calendar_worker.py, which
+imports only the builders). Below `PARALLEL_MIN` jobs, on one CPU, with `VAULTTOOLS_WORKERS=1`,
+and for whatever a helper did not hand back, this process builds.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import sys
 from collections.abc import Sequence
-from typing import IO, TYPE_CHECKING, Any
+from typing import Any
 
+from . import helper as helpers
 from .calendar_settings import FeedSettings
-
-if TYPE_CHECKING:  # a helper's modules are imported when one starts: one edit needs none
-    import subprocess
-    import threading
+from .helper import Helper
 
 Job = tuple[str, Any, str, int]  # builder (meeting, followup, todo), item, UID, DTSTAMP
 Built = tuple[bytes, tuple[int, ...]]  # the component's bytes, years written in the zone
 
 # Below this, a helper's start (an interpreter importing icalendar) costs more than it saves.
 PARALLEL_MIN = 300
-HELPER = (sys.executable or "", "-m", "vaulttools.calendar_worker")
+HELPER = helpers.command_for("vaulttools.calendar_worker")
 
 
 class Builder:
@@ -51,19 +44,8 @@ class Builder:
 
 def start_helper(command: Sequence[str] = HELPER) -> Helper | None:
     """A helper process, started now to import while the parent reads its records; None
-    where a helper does not pay (one CPU, `VAULTTOOLS_WORKERS=1`) or cannot start."""
-    helps = (os.cpu_count() or 1) > 1 and os.environ.get("VAULTTOOLS_WORKERS") != "1"
-    if not (helps and command[0]):  # no interpreter to start (an embedded Python)
-        return None
-    import subprocess
-
-    try:
-        process = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
-        )
-    except (OSError, ValueError):
-        return None
-    return Helper(process)
+    where a helper does not pay or cannot start."""
+    return helpers.start(command)
 
 
 def build_jobs(
@@ -90,65 +72,14 @@ def _alone(jobs: Sequence[Job], settings: FeedSettings) -> list[Built]:
 
 
 def _shared(jobs: Sequence[Job], settings: FeedSettings, helper: Helper) -> list[Built]:
-    """The parent builds from the front until it meets what the helper handed back."""
-    helper.give(settings, jobs)
+    """This process builds from the front until it meets what the helper handed back."""
+    helper.give((settings, list(jobs)), len(jobs))
     build = Builder(settings)
     built = []
     for job in jobs:
         if len(built) >= helper.low:
             break
         built.append(build(job))
-    theirs = helper.stop()
+    theirs = helpers.by_item(helper.stop())
     rest = range(len(built), len(jobs))
     return built + [theirs.get(number) or build(jobs[number]) for number in rest]
-
-
-class Helper:
-    """A helper process that builds the jobs it is given from the back; `low` is the first
-    job it handed back, with every later one. A thread feeds it and collects its answers."""
-
-    def __init__(self, process: subprocess.Popen[bytes]) -> None:
-        self.process = process
-        self.built: dict[int, Built] = {}
-        self.low = 0
-        self.thread: threading.Thread | None = None
-
-    def give(self, settings: FeedSettings, jobs: Sequence[Job]) -> None:
-        import threading
-
-        self.low = len(jobs)
-        self.thread = threading.Thread(target=self._talk, args=(settings, jobs), daemon=True)
-        self.thread.start()
-
-    def _talk(self, settings: FeedSettings, jobs: Sequence[Job]) -> None:
-        import pickle
-
-        stdin, stdout = self.process.stdin, self.process.stdout
-        assert stdin is not None and stdout is not None
-        try:
-            with stdin:
-                pickle.dump((settings, list(jobs)), stdin, protocol=pickle.HIGHEST_PROTOCOL)
-            self._collect(stdout)
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError):
-            return  # stopped, or it failed: the parent builds what it did not hand back
-
-    def _collect(self, stdout: IO[bytes]) -> None:
-        import pickle
-
-        while True:
-            first, components = pickle.load(stdout)
-            for offset, built in enumerate(components):
-                self.built[first + offset] = built
-            self.low = first  # after the components: what is below `low` is there
-
-    def stop(self) -> dict[int, Built]:
-        """End the helper (what it builds now is not needed); what it handed back."""
-        if self.process.returncode is None:
-            self.process.kill()
-            if self.thread is not None:
-                self.thread.join()
-            self.process.wait()
-            for stream in (self.process.stdin, self.process.stdout):
-                if stream is not None:
-                    stream.close()
-        return self.built

@@ -1,21 +1,24 @@
-"""One note file -> the rows the index keeps for it. Reading is the only I/O here."""
+"""Note files -> the rows the index keeps for them. Reading them is the only I/O here."""
 
 from __future__ import annotations
 
 import datetime as dt
 import marshal
+import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from ..boilerplate import without_boilerplate
+from ..boilerplate import template_lines, without_boilerplate
 from ..checks import note_problems
 from ..comments import blank_comments
-from ..config import Folders, kind_of_folder
+from ..config import Folders, kind_of_folder, load_config
 from ..followups import NoteFacts, facts_of
 from ..links import stem_of
 from ..names import name_key
 from ..notes import Note, as_list, decode, parse_note
-from .reading import RETRY, FileRead
+from .reading import RETRY, FileRead, Unreadable, read_file
 from .schema import NOTE_TABLES
 
 _NOT_SEARCHED = {"id", "type", "created", "aliases"}
@@ -71,6 +74,10 @@ class Rows:
             body = without_boilerplate(note.body, boilerplate)
             self.search.append((note.path, kind, note.title, _details(note), _prose(body)))
 
+    def extend(self, other: Rows) -> None:
+        for name, values in vars(other).items():
+            getattr(self, name).extend(values)
+
     def without(self, paths: set[str]) -> None:
         """Forget the rows of these notes (every row starts with its note's path)."""
         for table in NOTE_TABLES:
@@ -105,6 +112,38 @@ class Rows:
             for task in facts.tasks
         )
         self.suggestions.extend(tuple(suggestion) for suggestion in facts.suggestions)
+
+
+Read = tuple[Rows, list[str], int]  # rows, paths gone since the scan, how many were read
+
+
+class NoteReader:
+    """Reads notes of one vault into rows, its folder settings and template lines loaded once."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.folders = load_config(root).folders
+        self.boilerplate = template_lines(root / self.folders.templates)
+
+    def read(self, paths: Sequence[str]) -> Read:
+        """The rows of these notes, the paths gone since the scan, and how many were read."""
+        rows = Rows()
+        gone: list[str] = []
+        count = sum(self.read_into(rows, path, gone) for path in paths)
+        return rows, gone, count
+
+    def read_into(self, rows: Rows, path: str, gone: list[str]) -> int:
+        """Add one note's rows; 1 when it was read (or tried), 0 when it is gone."""
+        try:
+            read = read_file(f"{self.root}{os.sep}{path}")
+        except Unreadable as reason:
+            rows.add_unreadable(path, str(reason))
+            return 1
+        if read is None:  # vanished or not a regular file since the scan: skip it quietly
+            gone.append(path)
+            return 0
+        rows.add_file(path, read, self.folders, self.boilerplate)
+        return 1
 
 
 def _file_row(path: str, read: FileRead, kind: str | None, id_: str, title: str) -> tuple:

@@ -13,12 +13,10 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from ..vault import is_hidden, is_misnamed, iter_markdown
 from ..writes import TEMP_PREFIX, is_orphan
-from .reading import Unreadable, read_file
 from .schema import NOTE_TABLES, IndexBusyError, rollback
 
 if TYPE_CHECKING:
-    from ..config import Folders
-    from .rows import Rows
+    from .rows import Read, Rows
 
 # A note's (mtime_ns, size, ctime_ns): the ctime moves when only its permissions or owner
 # change, so a note this user may no longer read is read again (and reported), not trusted.
@@ -207,11 +205,12 @@ def apply(connection: sqlite3.Connection, root: Path, plan: Plan) -> SyncReport:
     """Read what the plan says, then replace those notes' rows in one transaction."""
     if not plan.read and not plan.remove:
         return SyncReport()
-    from . import workers  # the parser and YAML, only when there is reading to do
+    from . import workers  # only when there is reading to do
 
     report = SyncReport()
-    if workers.can_split(len(plan.read)):
-        rows, gone, report.read = workers.read_split(root, plan.read, read_notes)
+    helper = workers.start_helper() if workers.can_split(len(plan.read)) else None
+    if helper is not None:
+        rows, gone, report.read = workers.read_shared(root, plan.read, helper)
     else:
         rows, gone, report.read = read_notes(root, plan.read)
     gone += plan.remove
@@ -225,40 +224,11 @@ def apply(connection: sqlite3.Connection, root: Path, plan: Plan) -> SyncReport:
     return report
 
 
-def read_notes(root: Path, paths: Sequence[str]) -> tuple[Rows, list[str], int]:
+def read_notes(root: Path, paths: Sequence[str]) -> Read:
     """The rows of these notes, the paths gone since the scan, and how many were read."""
-    from .rows import Rows
+    from .rows import NoteReader  # the parsers, only when there is reading to do
 
-    rows: Rows = Rows()
-    gone: list[str] = []
-    from ..boilerplate import template_lines
-    from ..config import load_config
-
-    folders = load_config(root).folders
-    boilerplate = template_lines(root / folders.templates)
-    count = sum(_read_into(rows, root, path, gone, folders, boilerplate) for path in paths)
-    return rows, gone, count
-
-
-def _read_into(
-    rows: Rows,
-    root: Path,
-    path: str,
-    gone: list[str],
-    folders: Folders | None = None,
-    boilerplate: frozenset[str] = frozenset(),
-) -> int:
-    """Add one note's rows; 1 when it was read (or tried), 0 when it is gone."""
-    try:
-        read = read_file(f"{root}{os.sep}{path}")
-    except Unreadable as reason:
-        rows.add_unreadable(path, str(reason))
-        return 1
-    if read is None:  # vanished or not a regular file since the scan: skip it quietly
-        gone.append(path)
-        return 0
-    rows.add_file(path, read, folders, boilerplate)
-    return 1
+    return NoteReader(root).read(paths)
 
 
 def _write(
@@ -316,8 +286,12 @@ def _catch_up(root: Path, rows: Rows, gone: list[str]) -> None:
     changed |= {path for path in gone if _signature(f"{root}{os.sep}{path}") is not None}
     rows.without(changed)
     gone[:] = [path for path in gone if path not in changed]
-    for path in sorted(changed):
-        _read_into(rows, root, path, gone)
+    if changed:
+        from .rows import NoteReader
+
+        reader = NoteReader(root)
+        for path in sorted(changed):
+            reader.read_into(rows, path, gone)
 
 
 def _signature(full_path: str) -> Signature | None:

@@ -1,0 +1,24 @@
+"""The helper process of a cold index (workers.py): `python -m vaulttools.index.worker`.
+
+It imports the parsers first (the parent starts it before it hands over the paths), then
+reads the notes from the last one back (`helper.py`), until it is stopped or none is left.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..helper import hand_back, received
+from .rows import NoteReader
+
+CHUNK = 48  # notes per answer: small enough that the parent reads few of them twice
+
+
+def main() -> None:
+    root, paths = received()
+    reader = NoteReader(Path(root))
+    hand_back(len(paths), lambda first, end: reader.read(paths[first:end]), CHUNK)
+
+
+if __name__ == "__main__":
+    main()
