@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +32,8 @@ def template_dirs(user_dir: Path | None) -> list[Path]:
 
 
 def new_id(prefix: str, length: int = 4) -> str:
+    import secrets  # here: the index imports this module for the template lines, not for ids
+
     return f"{prefix}-" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(length))
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import secrets
 import stat
 import time
 from pathlib import Path
@@ -37,8 +36,14 @@ _READ_PATIENCE_SECONDS = 2.0
 # Temporary files -------------------------------------------------------------------------
 
 
+def _random_hex(count: int) -> str:
+    return os.urandom(
+        count
+    ).hex()  # what secrets.token_hex does, without importing hmac and OpenSSL
+
+
 def temporary_name(target: Path) -> Path:
-    return target.parent / f"{TEMP_PREFIX}{os.getpid()}-{secrets.token_hex(6)}.tmp"
+    return target.parent / f"{TEMP_PREFIX}{os.getpid()}-{_random_hex(6)}.tmp"
 
 
 def write_temporary(target: Path, data: bytes, like: os.stat_result | None = None) -> Path:
@@ -240,7 +245,7 @@ def _holds_exactly(path: Path, expected: bytes) -> bool:
 
 
 def _kept(path: Path, earlier: Path) -> ConflictError:
-    kept = path.with_name(f".{path.name}{_KEPT_SUFFIX}-{secrets.token_hex(3)}")
+    kept = path.with_name(f".{path.name}{_KEPT_SUFFIX}-{_random_hex(3)}")
     os.rename(earlier, kept)
     return ConflictError(
         f"{path} was saved twice while vaulttools was editing it; nothing was written, "
@@ -261,7 +266,7 @@ def _replace_by_moving_aside(path: Path, temporary: Path, expected: bytes) -> No
     Nothing another program saves is lost; for an instant the note's name is empty, and a
     save landing then is kept and the edit refused.
     """
-    aside = path.with_name(f".{path.name}{_KEPT_SUFFIX}-{secrets.token_hex(3)}")
+    aside = path.with_name(f".{path.name}{_KEPT_SUFFIX}-{_random_hex(3)}")
     try:
         os.rename(path, aside)
     except FileNotFoundError as error:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import json
 import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -129,12 +128,18 @@ class Index:
         shown = sorted(sync.shown_path(path) for path in paths)
         before = self._misnamed()
         if shown != before:
+            import json
+
             self._set_meta("misnamed", json.dumps(shown))
         return [(path, MISNAMED) for path in shown if path not in before]
 
     def _misnamed(self) -> list[str]:
         stored = self._meta("misnamed")
-        return json.loads(stored) if isinstance(stored, str) and stored else []
+        if not (isinstance(stored, str) and stored):
+            return []
+        import json
+
+        return json.loads(stored)
 
     # Answers.
 
