@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import frontmatter
 import pytest
 
-from .conftest import RunVault
+from .conftest import RunVault, set_timezone
 
 TODAY_IN_AUCKLAND = "2026-11-30"  # while the computer (UTC) still says 2026-11-29
 
@@ -55,3 +57,23 @@ def test_a_frozen_now_that_is_no_date_is_one_sentence(
     result = in_vault("followups")
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1 and "VAULTTOOLS_NOW" in result.stderr
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])  # UTC+14, UTC-11
+def test_a_vault_without_a_zone_lives_on_this_computers_date(vault: Path, zone: str) -> None:
+    """No `timezone` and no frozen clock: today is the computer's date, in its own zone."""
+    set_timezone(vault, "")
+    env = {key: value for key, value in os.environ.items() if key != "VAULTTOOLS_NOW"}
+    command = [sys.executable, "-m", "vaulttools", "--vault", str(vault)]
+    subprocess.run([*command, "new-contact", "Jane Doe"], env=env, check=True)
+    dates_then = {dt.datetime.now(ZoneInfo(zone)).date().isoformat()}
+    result = subprocess.run(
+        [*command, "new-meeting", "Jane Doe", "--date", "today"],
+        env={**env, "TZ": zone},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    dates_then.add(dt.datetime.now(ZoneInfo(zone)).date().isoformat())  # midnight may pass
+    assert result.returncode == 0, result.stderr
+    assert Path(result.stdout.strip()).name in {f"{day} Jane Doe.md" for day in dates_then}

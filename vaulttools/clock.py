@@ -25,6 +25,10 @@ def now(config: Config) -> dt.datetime:
 
 def today(config: Config) -> dt.date:
     """Today's date where the vault is."""
+    if not config.timezone and not os.environ.get(NOW_VARIABLE, "").strip():
+        # A vault in this computer's zone: the system's own date, without looking up the
+        # zone's name (tzlocal) and its rules (zoneinfo) just to learn it.
+        return dt.date.today()
     return now(config).date()
 
 
