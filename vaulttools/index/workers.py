@@ -36,14 +36,17 @@ def read_shared(root: Path, paths: Sequence[str], helper: Helper) -> Read:
     from .rows import NoteReader, Rows
 
     helper.give((str(root), list(paths)), len(paths))
-    reader = NoteReader(root)
     rows = Rows()
     gone: list[str] = []
     position = 0
-    while position < helper.low:
-        reader.read_into(rows, paths[position], gone)
-        position += 1
-    for first, end, (theirs, their_gone, _) in helper.stop():
+    try:
+        reader = NoteReader(root)
+        while position < helper.low:
+            reader.read_into(rows, paths[position], gone)
+            position += 1
+    finally:
+        handed = helper.stop()  # also when this process failed: the helper never outlives it
+    for first, end, (theirs, their_gone, _) in handed:
         if end <= position:
             continue  # all read here meanwhile
         if first < position:  # both read these: this process's rows stand
