@@ -1,14 +1,13 @@
 """The core paths give the same results down each operating system's branch.
 
 `vaulttools.platforms.current` is the one place that asks which system this is. Forcing it
-to Windows and macOS runs their branches here: a worker process started with `spawn` (and
-`forkserver` on Linux) for a cold index, and no probing of other processes' ids on Windows.
+to Windows and macOS runs their branches here: file operations, and no probing of other
+processes' ids on Windows. A cold index reads with a helper process on every system.
 """
 
 from __future__ import annotations
 
 import json
-import multiprocessing
 from pathlib import Path
 from typing import Any
 
@@ -16,18 +15,19 @@ import icalendar
 import pytest
 
 from vaulttools import platforms
+from vaulttools.helper import Helper
 from vaulttools.index import workers
 
 from .conftest import RunVault
 
-START_METHODS = {"windows": "spawn", "macos": "spawn", "linux": "forkserver"}
+SYSTEMS = ("linux", "macos", "windows")
 
 
-@pytest.fixture(params=sorted(START_METHODS))
+@pytest.fixture(params=SYSTEMS)
 def system(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Take `system`'s branches, and record how worker processes are started."""
+    """Take `system`'s branches."""
     monkeypatch.setattr(platforms, "current", lambda: request.param)
-    monkeypatch.setattr(workers, "PARALLEL_MIN", 1)  # the smallest index uses a worker
+    monkeypatch.setattr(workers, "PARALLEL_MIN", 1)  # the smallest index uses a helper
     return request.param
 
 
@@ -59,16 +59,17 @@ def core_paths(run: RunVault, root: Path) -> dict[str, Any]:
 def test_core_paths_on_each_system(
     system: str, tmp_path: Path, run: RunVault, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    methods: list[str] = []
-    real = multiprocessing.get_context
+    helpers: list[Helper | None] = []
+    real = workers.start_helper
 
-    def recording(method: str | None = None) -> Any:
-        methods.append(method or "")
-        return real(method)
+    def recording() -> Helper | None:
+        helpers.append(real())
+        return helpers[-1]
 
-    monkeypatch.setattr(multiprocessing, "get_context", recording)
+    monkeypatch.setattr(workers, "start_helper", recording)
     results = core_paths(run, tmp_path / "vault")
-    assert methods and set(methods) == {START_METHODS[system]}  # the index used a worker
+    assert helpers and all(helper is not None for helper in helpers)  # the index used one
+    assert all(helper.process.returncode is not None for helper in helpers if helper)
 
     monkeypatch.setattr(platforms, "current", lambda: "linux")
     monkeypatch.setenv("VAULTTOOLS_WORKERS", "1")
