@@ -288,6 +288,9 @@ class _Joiner:
         self.meetings = {meeting.path: meeting for meeting in self.facts.meetings}
         # meeting path -> the paths of its people that have a contact note
         self.meeting_people = {m.path: self._contact_paths(m) for m in self.facts.meetings}
+        self.suggested: dict[str, list[str]] = defaultdict(list)  # note path -> names in it
+        for suggestion in self.facts.suggestions:
+            self.suggested[suggestion.path].append(suggestion.target)
 
     def person_path(self, target: str | None, source: str) -> str | None:
         path = self.resolver.resolve(target, source)
@@ -457,7 +460,7 @@ def _settled_by_meeting(join: _Joiner, task: TaskFacts, meeting: MeetingFacts) -
     if meeting.date and task.due < meeting.date and meeting.date >= join.today:
         return "it is due before its meeting"
     if is_add_suggested(task.text) and took_place(meeting.status, meeting.date, join.today):
-        names = [s.target for s in join.facts.suggestions if s.path == meeting.path]
+        names = join.suggested.get(meeting.path, [])
         if all(join.resolver.resolve(name, meeting.path) for name in names):
             return "every name suggested has a note" if names else "nobody was suggested"
     return None
