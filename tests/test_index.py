@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from vaulttools.index import Index, fresh_index, schema
-from vaulttools.index import rows as rows_module
+from vaulttools.index import note_reader as rows_module
 from vaulttools.index import sync as sync_module
 from vaulttools.index.reading import FileRead
 from vaulttools.vault import Vault

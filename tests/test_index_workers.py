@@ -11,7 +11,8 @@ import pytest
 
 from vaulttools.helper import Helper
 from vaulttools.index import fresh_index, schema, worker, workers
-from vaulttools.index.rows import NoteReader, Rows
+from vaulttools.index.note_reader import NoteReader
+from vaulttools.index.rows import Rows
 from vaulttools.index.sync import read_notes
 
 from .vaultbuilders import contact, make_vault, meeting, write

@@ -226,7 +226,7 @@ def apply(connection: sqlite3.Connection, root: Path, plan: Plan) -> SyncReport:
 
 def read_notes(root: Path, paths: Sequence[str]) -> Read:
     """The rows of these notes, the paths gone since the scan, and how many were read."""
-    from .rows import NoteReader  # the parsers, only when there is reading to do
+    from .note_reader import NoteReader  # the parsers, only when there is reading to do
 
     return NoteReader(root).read(paths)
 
@@ -287,7 +287,7 @@ def _catch_up(root: Path, rows: Rows, gone: list[str]) -> None:
     rows.without(changed)
     gone[:] = [path for path in gone if path not in changed]
     if changed:
-        from .rows import NoteReader
+        from .note_reader import NoteReader
 
         reader = NoteReader(root)
         for path in sorted(changed):

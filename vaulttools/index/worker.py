@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..helper import hand_back, received
-from .rows import NoteReader
+from .note_reader import NoteReader
 
 CHUNK = 48  # notes per answer: small enough that the parent reads few of them twice
 

@@ -33,7 +33,8 @@ def start_helper(command: Sequence[str] = HELPER) -> Helper | None:
 
 def read_shared(root: Path, paths: Sequence[str], helper: Helper) -> Read:
     """Every note's rows, in `paths` order: from the front here, from the back in the helper."""
-    from .rows import NoteReader, Rows
+    from .note_reader import NoteReader
+    from .rows import Rows
 
     helper.give((str(root), list(paths)), len(paths))
     rows = Rows()
