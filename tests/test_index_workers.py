@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 
 from vaulttools.helper import Helper
-from vaulttools.index import fresh_index, schema, worker, workers
+from vaulttools.index import fresh_index, schema, workers
 from vaulttools.index.note_reader import NoteReader
 from vaulttools.index.rows import Rows
 from vaulttools.index.sync import read_notes
 
-from .vaultbuilders import contact, make_vault, meeting, write
+from .conftest import RunVault
+from .vaultbuilders import contact, make_vault, meeting, touch_later, write
 
 DUMPED = {
     "files": "path, size, kind, id, title, key",  # not mtime: the two vaults were written apart
@@ -91,7 +92,7 @@ def test_the_helper_reads_from_the_back_what_this_process_would(tmp_path: Path) 
     chunks = helper.stop()
     assert helper.process.returncode is not None
     bounds = [(first, end) for first, end, _ in chunks]
-    assert bounds[-1] == (len(paths) - worker.CHUNK, len(paths))  # the last notes first
+    assert bounds[-1] == (len(paths) - workers.CHUNK, len(paths))  # the last notes first
     assert [first for first, _ in bounds] == [0, *(end for _, end in bounds[:-1])]  # no gap
     alone, _, count = read_notes(tmp_path / "v", paths)
     handed = Rows()
@@ -140,3 +141,103 @@ def test_a_failing_helper_leaves_its_share_to_this_process(tmp_path: Path, comma
     assert helper.process.returncode is not None
     assert (rows, gone, count) == read_notes(tmp_path / "v", paths)
     assert count == 121 and sorted(row[0] for row in rows.files) == paths
+
+
+# --- A command with other work: the helper starts before the scan ---------------------------
+
+
+@pytest.fixture
+def reads_here(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The notes this process reads itself (the helper's reading is not seen here)."""
+    seen: list[str] = []
+    real = NoteReader.read_into
+
+    def recording(reader: NoteReader, rows: Rows, path: str, gone: list[str]) -> int:
+        seen.append(path)
+        return real(reader, rows, path, gone)
+
+    monkeypatch.setattr(NoteReader, "read_into", recording)
+    return seen
+
+
+def edit_a_task(root: Path) -> None:
+    note = root / "Meetings/m7.md"
+    note.write_text(note.read_text("utf-8").replace("- [ ] Thank", "- [x] Thank"), "utf-8")
+    touch_later(note)
+
+
+def test_changed_notes_are_left_to_a_helper_while_the_command_works(
+    tmp_path: Path,
+    helpers_started: list[Helper | None],
+    reads_here: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    busy_vault(tmp_path / "v")
+    busy_vault(tmp_path / "single")
+    calls: list[int] = []
+    with fresh_index(make_vault(tmp_path / "v")):  # the cold index: read by both
+        pass
+    reads_here.clear()
+    helpers_started.clear()
+    edit_a_task(tmp_path / "v")
+    with fresh_index(make_vault(tmp_path / "v"), meanwhile=lambda: calls.append(1)) as index:
+        assert [f.done for f in index.followups(include_closed=True)].count(True) == 1
+    assert len(helpers_started) == 1 and helpers_started[0] is not None  # before the scan
+    assert helpers_started[0].process.returncode is not None  # and stopped
+    assert reads_here == [] and calls == [1]  # the helper read the note; the command worked
+    monkeypatch.setenv("VAULTTOOLS_WORKERS", "1")
+    edit_a_task(tmp_path / "single")
+    with fresh_index(make_vault(tmp_path / "single")):
+        pass
+    assert dump(tmp_path / "v") == dump(tmp_path / "single")
+
+
+def test_with_nothing_changed_the_early_helper_is_stopped_unused(
+    tmp_path: Path, helpers_started: list[Helper | None], reads_here: list[str]
+) -> None:
+    busy_vault(tmp_path / "v")
+    with fresh_index(make_vault(tmp_path / "v")):
+        pass
+    helpers_started.clear()
+    calls: list[int] = []
+    with fresh_index(make_vault(tmp_path / "v"), meanwhile=lambda: calls.append(1)) as index:
+        assert index.sync().read == 0
+    assert len(helpers_started) == 1 and helpers_started[0] is not None
+    assert helpers_started[0].process.returncode is not None
+    assert calls == [] and helpers_started[0].chunks == []
+
+
+def test_a_failing_early_helper_leaves_the_notes_to_this_process(
+    tmp_path: Path, reads_here: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    busy_vault(tmp_path / "v")
+    with fresh_index(make_vault(tmp_path / "v")):
+        pass
+    reads_here.clear()
+    monkeypatch.setattr(workers, "PARALLEL_MIN", 1)
+    dying = (sys.executable, "-c", "import sys; sys.exit(3)")
+    real = workers.start_helper
+    monkeypatch.setattr(workers, "start_helper", lambda: real(dying))
+    edit_a_task(tmp_path / "v")
+    calls: list[int] = []
+    with fresh_index(make_vault(tmp_path / "v"), meanwhile=lambda: calls.append(1)) as index:
+        assert [f.done for f in index.followups(include_closed=True)].count(True) == 1
+    assert reads_here == ["Meetings/m7.md"] and calls == [1]
+
+
+def test_an_export_after_an_edit_leaves_the_note_to_the_helper(
+    tmp_path: Path, run: RunVault, helpers_started: list[Helper | None], reads_here: list[str]
+) -> None:
+    root = tmp_path / "v"
+    busy_vault(root)
+    assert run("--vault", root, "export-ics").exit_code == 0
+    feed = root / ".vaulttools" / "calendar.ics"
+    thanks = feed.read_text("utf-8").count("SUMMARY:Thank")
+    edit_a_task(root)
+    helpers_started.clear()
+    reads_here.clear()
+    result = run("--vault", root, "export-ics")
+    assert result.exit_code == 0, result.output
+    assert reads_here == [] and len(helpers_started) == 1 and helpers_started[0] is not None
+    assert helpers_started[0].process.returncode is not None
+    assert feed.read_text("utf-8").count("SUMMARY:Thank") == thanks - 1 > 0  # the ticked one

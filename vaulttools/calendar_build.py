@@ -23,6 +23,11 @@ PARALLEL_MIN = 300
 HELPER = helpers.command_for("vaulttools.calendar_worker")
 
 
+def prepare() -> None:
+    """Import what building components needs (icalendar among it), ahead of the builds."""
+    from . import calendar_items, calendar_values  # noqa: F401
+
+
 class Builder:
     """Builds jobs one by one; the values they repeat are encoded once (calendar_values.py)."""
 

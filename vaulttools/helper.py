@@ -87,6 +87,13 @@ class Helper:
                 return  # not the next chunk from the back: nothing more is taken from it
             self.chunks.append((first, end, result))
             self.low = first  # after the chunk: what is at `low` and beyond is there
+            if first == 0:
+                return  # the whole batch is back
+
+    def wait(self, seconds: float) -> None:
+        """Until the helper handed back the whole batch, or failed, or `seconds` passed."""
+        if self.thread is not None:
+            self.thread.join(seconds)
 
     def stop(self) -> list[Chunk]:
         """End the helper (what it works on now is not needed); the chunks it handed back,

@@ -70,7 +70,7 @@ def export_ics_command(
 
     vault = state.vault
     settings = _settings(vault, todo, no_meetings, no_followups)
-    with fresh_index(vault) as index:
+    with fresh_index(vault, meanwhile=_ahead_of_the_feed) as index:
         rendered = calendar_from_index(index, settings)
     if output == "-":
         click.echo(rendered.data, nl=False)  # bytes go to the binary stream: CRLF kept as is
@@ -79,6 +79,16 @@ def export_ics_command(
     written = write_output(path, rendered.data)
     counts = _counted(rendered.followups, rendered.meetings)
     click.echo(f"wrote {path} ({counts})" if written else f"{path} is up to date ({counts})")
+
+
+def _ahead_of_the_feed() -> None:
+    """What an export needs once notes changed: the joining of records and the component
+    builders, imported while a helper process reads those notes (see `Index.sync`)."""
+    from ..calendar_build import prepare
+    from ..index import prepare_records
+
+    prepare_records()
+    prepare()
 
 
 @click.command("serve")

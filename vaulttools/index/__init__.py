@@ -25,12 +25,13 @@ from .sync import SyncReport
 if TYPE_CHECKING:  # the parser, YAML and the joining are imported when first needed
     from ..checks import Problem
     from ..followups import Records
+    from ..helper import Helper
     from ..links import NameEntry, Resolver
     from ..model import Contact, FollowUp, Meeting
     from .calendar_cache import CalendarStore
     from .queries import NoteSummary, SearchHit
 
-__all__ = ["Index", "SyncReport", "fresh_index", "write_index_note"]
+__all__ = ["Index", "SyncReport", "fresh_index", "prepare_records", "write_index_note"]
 
 _KEPT, _KEPT_LABEL = "followups", "followups joined from"  # meta rows: see kept_followups
 MISNAMED = "has a name that is not UTF-8, so it was skipped; rename it to have it read"
@@ -99,15 +100,32 @@ class Index:
     # Keeping up with the files.
 
     @_recovering
-    def sync(self) -> SyncReport:
-        """Read the notes that changed since the last sync; forget the ones that are gone."""
-        generation = sync.generation(self._connection)  # before the comparison: see sync._write
-        misnamed: list[str] = []
-        on_disk = sync.disk_signatures(self.vault.root, misnamed)
-        stored = sync.stored_signatures(self._connection)
-        report = self._apply(sync.plan_full(on_disk, stored, generation))
+    def sync(self, meanwhile: Callable[[], object] | None = None) -> SyncReport:
+        """Read the notes that changed since the last sync; forget the ones that are gone.
+
+        `meanwhile` is work the command will need as soon as the index is fresh (imports,
+        say). Given it, a large vault's changed notes are read by a helper process started
+        before the scan, so that its start overlaps the scan, and `meanwhile` runs here
+        while the helper reads.
+        """
+        helper = self._early_helper() if meanwhile is not None else None
+        try:
+            generation = sync.generation(self._connection)  # before the comparison: see _write
+            misnamed: list[str] = []
+            on_disk = sync.disk_signatures(self.vault.root, misnamed)
+            stored = sync.stored_signatures(self._connection)
+            plan = sync.plan_full(on_disk, stored, generation)
+            report = sync.apply(self._connection, self.vault.root, plan, helper, meanwhile)
+        finally:
+            if helper is not None:
+                helper.stop()
         report.unreadable += self._keep_misnamed(misnamed)
         return report
+
+    def _early_helper(self) -> Helper | None:
+        from . import workers
+
+        return workers.start_helper() if workers.can_split(self.note_count()) else None
 
     @_recovering
     def sync_paths(self, paths: Iterable[str]) -> SyncReport:
@@ -402,11 +420,18 @@ class _RecoveringStore:
         return functools.partial(self._index._in_store, name)
 
 
-def fresh_index(vault: Vault) -> Index:
-    """The index, brought up to date: what a command calls before it answers."""
+def prepare_records() -> None:
+    """Import what joining records needs, ahead of the join (a `meanwhile` of `Index.sync`)."""
+    from ..followups import build_records  # noqa: F401
+    from .queries import load_facts  # noqa: F401
+
+
+def fresh_index(vault: Vault, meanwhile: Callable[[], object] | None = None) -> Index:
+    """The index, brought up to date: what a command calls before it answers (`meanwhile`:
+    see `Index.sync`)."""
     index = Index.open(vault)
     try:
-        index.sync()
+        index.sync(meanwhile)
     except BaseException:
         index.close()
         raise

@@ -6,7 +6,7 @@ import marshal
 import os
 import sqlite3
 import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, NamedTuple
@@ -16,6 +16,7 @@ from ..writes import TEMP_PREFIX, is_orphan
 from .schema import NOTE_TABLES, IndexBusyError, rollback
 
 if TYPE_CHECKING:
+    from ..helper import Helper
     from .rows import Read, Rows
 
 # A note's (mtime_ns, size, ctime_ns): the ctime moves when only its permissions or owner
@@ -201,16 +202,25 @@ def _stored_under(
     return found
 
 
-def apply(connection: sqlite3.Connection, root: Path, plan: Plan) -> SyncReport:
-    """Read what the plan says, then replace those notes' rows in one transaction."""
+def apply(
+    connection: sqlite3.Connection,
+    root: Path,
+    plan: Plan,
+    helper: Helper | None = None,
+    meanwhile: Callable[[], object] | None = None,
+) -> SyncReport:
+    """Read what the plan says, then replace those notes' rows in one transaction. A
+    `helper` started early reads with this process (`workers.read_shared`), which runs
+    `meanwhile` first; a large batch gets a helper of its own."""
     if not plan.read and not plan.remove:
         return SyncReport()
     from . import workers  # only when there is reading to do
 
     report = SyncReport()
-    helper = workers.start_helper() if workers.can_split(len(plan.read)) else None
-    if helper is not None:
-        rows, gone, report.read = workers.read_shared(root, plan.read, helper)
+    if helper is None and workers.can_split(len(plan.read)):
+        helper = workers.start_helper()
+    if helper is not None and plan.read:
+        rows, gone, report.read = workers.read_shared(root, plan.read, helper, meanwhile)
     else:
         rows, gone, report.read = read_notes(root, plan.read)
     gone += plan.remove
@@ -226,7 +236,11 @@ def apply(connection: sqlite3.Connection, root: Path, plan: Plan) -> SyncReport:
 
 def read_notes(root: Path, paths: Sequence[str]) -> Read:
     """The rows of these notes, the paths gone since the scan, and how many were read."""
-    from .note_reader import NoteReader  # the parsers, only when there is reading to do
+    if not paths:  # notes removed, none to read: no parsers to import
+        from .rows import Rows
+
+        return Rows(), [], 0
+    from .note_reader import NoteReader
 
     return NoteReader(root).read(paths)
 
