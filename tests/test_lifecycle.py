@@ -75,6 +75,41 @@ def test_reschedule_moves_the_meeting_and_its_followups(in_vault: RunVault, jane
     assert set(after) == set(before)
     for fid, due in before.items():  # every follow-up six days later, as the meeting
         assert (_day(after[fid]) - _day(due)).days == 6
+    text = meeting.read_text("utf-8")
+    assert "- **When:** 2026-12-10 at 14:30, 30 minutes" in text and "2026-12-04 at" not in text
+
+
+def test_reschedule_keeps_a_when_line_the_user_rewrote(in_vault: RunVault, jane: Path) -> None:
+    meeting = Path(in_vault("new-meeting", "Jane Doe", "--date", "2026-12-04").stdout.strip())
+    text = meeting.read_text("utf-8").replace(
+        "- **When:** 2026-12-04, 30 minutes", "- **When:** Friday, after her stand-up"
+    )
+    meeting.write_text(text + "\n```\n- **When:** 2026-12-04, 30 minutes\n```\n", "utf-8")
+    assert in_vault("reschedule", "jane", "2026-12-08").exit_code == 0
+    after = meeting.read_text("utf-8")
+    assert "- **When:** Friday, after her stand-up" in after  # the user's words are theirs
+    assert "```\n- **When:** 2026-12-04, 30 minutes\n```" in after  # code, not the meeting's
+
+
+def test_reschedule_with_a_time_a_hand_written_meeting_never_had(
+    in_vault: RunVault, jane: Path, auckland: Path
+) -> None:
+    """A `time` property added above the body: the follow-ups below still move, not the
+    lines above them."""
+    meeting = auckland / "Meetings" / "Coffee with Jane.md"
+    meeting.write_text(
+        "---\ntype: meeting\ncontact: '[[Jane Doe]]'\ndate: 2026-12-04\n---\n"
+        "- **When:** 2026-12-04, 45 minutes\n"
+        "- [ ] Thank Jane 📅 2026-12-05\n",
+        "utf-8",
+    )
+    result = in_vault("reschedule", "Coffee with Jane", "2026-12-06", "--time", "09:30")
+    assert result.exit_code == 0, result.output
+    assert meeting.read_text("utf-8") == (
+        "---\ntype: meeting\ncontact: '[[Jane Doe]]'\ndate: 2026-12-06\ntime: 09:30\n---\n"
+        "- **When:** 2026-12-06 at 09:30, 45 minutes\n"
+        "- [ ] Thank Jane 📅 2026-12-07\n"
+    )
 
 
 def _day(text: str) -> dt.date:

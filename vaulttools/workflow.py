@@ -8,6 +8,7 @@ read, through `Snapshot`, so an edit made meanwhile in an editor is never overwr
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from .config import kind_of_folder
@@ -65,29 +66,63 @@ def open_tasks(note: Note) -> list[Task]:
 def reschedule_meeting(
     vault: Vault, meeting: Meeting, day: dt.date, time: str | None
 ) -> tuple[int, list[str]]:
-    """Move the meeting to `day` (and `time`), its open follow-ups by as many days.
+    """Move the meeting to `day` (and `time`), its open follow-ups by as many days, and the
+    "When:" line the meeting template wrote, while it still says the old date.
 
     Returns the days moved and the follow-ups moved, as their text.
     """
-    from .edit import set_property, snooze_task
-    from .notes import as_date
+    from .edit import replace_line, set_property, snooze_task
+    from .notes import as_date, as_time
 
     if meeting.status == "cancelled":
         raise VaultError(f"{meeting.note} is cancelled; set its status to planned first.")
     editable = Editable.read(vault, meeting.note)
-    current = as_date(editable.note.properties.get("date"))  # the note's, not the index's
+    note = editable.note
+    current = as_date(note.properties.get("date"))  # the note's, not the index's
     if current is None:
         raise VaultError(f"{meeting.note} has no date to move from; set its `date` instead.")
     shift = day - current
-    text = set_property(editable.text, "date", day)
-    if time:
-        text = set_property(text, "time", time)
-    moved = open_tasks(editable.note) if shift else []
+    # The body first, by the line numbers read: a property added above would shift them.
+    text = editable.text
+    moved = open_tasks(note) if shift else []
     for task in moved:
         text = snooze_task(text, task.line, task.when + shift)  # type: ignore[operator]
+    was = (current, as_time(note.properties.get("time")))
+
+    def moved_when(line: str) -> str:
+        return when_line(line, *was, day, time) or line
+
+    for number, line in note.outline.visible:  # outside code and comments
+        if when_line(line, *was) is not None:
+            text = replace_line(text, note.body_line + number, moved_when)
+            break
+    text = set_property(text, "date", day)
+    if time:
+        text = set_property(text, "time", time)
     editable.text = text
     editable.save()
     return shift.days, [readable(task.text) for task in moved]
+
+
+# `- **When:** 2026-12-04 at 10:00, 30 minutes`, as the meeting template writes it.
+_WHEN = re.compile(r"^(\s*[-*+]\s+\*\*When:\*\*\s+)(\d{4}-\d\d-\d\d)(?: at (\d\d?:\d\d))?(,.*|)$")
+
+
+def when_line(
+    line: str,
+    day: dt.date,
+    time: str | None,
+    new_day: dt.date | None = None,
+    new_time: str | None = None,
+) -> str | None:
+    """The "When:" line moved to `new_day` (and `new_time`), when `line` is one that says
+    `day` and `time` (or no time); else None: a line the user rewrote is theirs."""
+    found = _WHEN.match(line)
+    if not found or found[2] != day.isoformat() or found[3] not in (None, time):
+        return None
+    clock = new_time or found[3]
+    at = f" at {clock}" if clock else ""
+    return f"{found[1]}{(new_day or day).isoformat()}{at}{found[4]}"
 
 
 def cancel_meeting(vault: Vault, meeting: Meeting, today: dt.date) -> list[str]:

@@ -467,8 +467,9 @@ def reschedule_command(state: AppState, meeting: str, day: dt.date, time_: str |
     """Move MEETING to DATE, and its open follow-ups by the same number of days.
 
     MEETING is the meeting note's name, or the name of a person you have one planned
-    meeting with. The note's `date` (and `time`) and its follow-ups' dates change; its
-    file name keeps the first date, so links to it still work.
+    meeting with. The note's `date` (and `time`), its follow-ups' dates and its "When:"
+    line (while it says the old date) change; its file name keeps the first date, so links
+    to it still work.
     """
     from ..workflow import reschedule_meeting
 
