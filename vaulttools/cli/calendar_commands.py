@@ -33,8 +33,7 @@ def feed_options(command: Callable[..., Any]) -> Callable[..., Any]:
 def _settings(vault: Vault, todo: bool, no_meetings: bool, no_followups: bool) -> FeedSettings:
     from ..calendar import feed_settings
 
-    if no_meetings and no_followups:
-        raise UsageError("--no-meetings with --no-followups leaves nothing for the calendar.")
+    _check_choice(no_meetings, no_followups)
     return feed_settings(
         vault.config,
         vault.root.name,
@@ -42,6 +41,11 @@ def _settings(vault: Vault, todo: bool, no_meetings: bool, no_followups: bool) -
         meetings=not no_meetings,
         followups=not no_followups,
     )
+
+
+def _check_choice(no_meetings: bool, no_followups: bool) -> None:
+    if no_meetings and no_followups:
+        raise UsageError("--no-meetings with --no-followups leaves nothing for the calendar.")
 
 
 def _counted(followups: int, meetings: int) -> str:
@@ -64,13 +68,15 @@ def export_ics_command(
     state: AppState, output: str | None, todo: bool, no_meetings: bool, no_followups: bool
 ) -> None:
     """Write the calendar of open follow-ups and planned meetings as an .ics file."""
-    from ..calendar import calendar_from_index
     from ..index import fresh_index
     from ..outputs import write_output
 
     vault = state.vault
-    settings = _settings(vault, todo, no_meetings, no_followups)
-    with fresh_index(vault, meanwhile=_ahead_of_the_feed) as index:
+    _check_choice(no_meetings, no_followups)
+    with fresh_index(vault, meanwhile=lambda: _ahead_of_the_feed(vault)) as index:
+        from ..calendar import calendar_from_index  # after the sync: see _ahead_of_the_feed
+
+        settings = _settings(vault, todo, no_meetings, no_followups)
         rendered = calendar_from_index(index, settings)
     if output == "-":
         click.echo(rendered.data, nl=False)  # bytes go to the binary stream: CRLF kept as is
@@ -81,14 +87,17 @@ def export_ics_command(
     click.echo(f"wrote {path} ({counts})" if written else f"{path} is up to date ({counts})")
 
 
-def _ahead_of_the_feed() -> None:
-    """What an export needs once notes changed: the joining of records and the component
-    builders, imported while a helper process reads those notes (see `Index.sync`)."""
+def _ahead_of_the_feed(vault: Vault) -> None:
+    """What an export needs once notes changed, done while a helper process reads those
+    notes (see `Index.sync`): the calendar, the joining of records and the component
+    builders imported, and the vault's time zone looked up."""
+    from ..calendar import feed_settings  # noqa: F401
     from ..calendar_build import prepare
     from ..index import prepare_records
 
     prepare_records()
     prepare()
+    vault.config.zone  # noqa: B018  (tzlocal and zoneinfo keep what they found)
 
 
 @click.command("serve")
