@@ -134,6 +134,8 @@ def _line(cells: Sequence[str], widths: Sequence[int]) -> str:
 
 
 def _pad(cell: str, width: int) -> str:
+    if len(cell) <= width and cell.isascii():  # most cells: one column a character, and fit
+        return cell.ljust(width)
     clipped = _clip(cell, width)
     return clipped + " " * (width - _width(clipped))
 

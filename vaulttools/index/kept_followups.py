@@ -19,8 +19,7 @@ from typing import Any
 from ..model import FollowUp
 
 _NAMES = tuple(field.name for field in fields(FollowUp))
-_DATES = frozenset(("due", "done_on"))
-_DATE_AT = tuple(name in _DATES for name in _NAMES)
+_DATES = tuple(_NAMES.index(name) for name in ("due", "done_on"))  # kept as day numbers
 
 
 def label(day: dt.date, meeting_minutes: int, generation: int) -> str:
@@ -51,17 +50,16 @@ def _followup(values: list[Any]) -> FollowUp:
 
 
 def _plain(followup: FollowUp) -> tuple[Any, ...]:
-    values = (getattr(followup, name) for name in _NAMES)
-    return tuple(
-        value.toordinal() if is_date and value is not None else value
-        for value, is_date in zip(values, _DATE_AT, strict=True)
-    )
+    values = [getattr(followup, name) for name in _NAMES]
+    for at in _DATES:
+        values[at] = values[at].toordinal() if values[at] is not None else None
+    return tuple(values)
 
 
 def _values(row: tuple[Any, ...]) -> list[Any]:
     if len(row) != len(_NAMES):
         raise ValueError("kept by another release")
-    return [
-        dt.date.fromordinal(value) if is_date and value is not None else value
-        for value, is_date in zip(row, _DATE_AT, strict=True)
-    ]
+    values = list(row)
+    for at in _DATES:
+        values[at] = dt.date.fromordinal(values[at]) if values[at] is not None else None
+    return values
