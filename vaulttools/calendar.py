@@ -68,8 +68,6 @@ class ComponentStore(Protocol):
 
     def note_time(self, note: str) -> float | None: ...
 
-    def notes(self) -> int: ...
-
     def holds(self, feed: str) -> bool: ...
 
 
@@ -82,6 +80,8 @@ class RecordSource(Protocol):
 
     def calendar_store(self) -> ComponentStore: ...
 
+    def note_count(self) -> int: ...
+
 
 def calendar_from_index(index: RecordSource, settings: FeedSettings) -> RenderedCalendar:
     """The feed for what the index holds now, with the components the index keeps (and
@@ -89,7 +89,7 @@ def calendar_from_index(index: RecordSource, settings: FeedSettings) -> Rendered
     vault, a helper process starts before the records are read, to share the builds."""
     store, feed = index.calendar_store(), feed_key(settings)
     cache = memory_cache(settings)
-    helper = _early_helper(store, feed, cache)
+    helper = _early_helper(index, store, feed, cache)
     try:
         followups = index.followups() if settings.followups else []
         meetings = index.feed_meetings() if settings.meetings else []
@@ -103,10 +103,12 @@ def calendar_from_index(index: RecordSource, settings: FeedSettings) -> Rendered
     return rendered
 
 
-def _early_helper(store: ComponentStore, feed: str, cache: ComponentCache) -> Helper | None:
+def _early_helper(
+    index: RecordSource, store: ComponentStore, feed: str, cache: ComponentCache
+) -> Helper | None:
     """A helper for a first build of a large vault's feed, started before the records are
     read so that its start overlaps theirs."""
-    if cache.entries or store.holds(feed) or store.notes() < HELPER_NOTES:
+    if cache.entries or store.holds(feed) or index.note_count() < HELPER_NOTES:
         return None
     from .calendar_build import start_helper
 

@@ -37,9 +37,8 @@ _READ_PATIENCE_SECONDS = 2.0
 
 
 def _random_hex(count: int) -> str:
-    return os.urandom(
-        count
-    ).hex()  # what secrets.token_hex does, without importing hmac and OpenSSL
+    """What `secrets.token_hex` gives, without importing hmac and OpenSSL for every command."""
+    return os.urandom(count).hex()
 
 
 def temporary_name(target: Path) -> Path:

@@ -55,10 +55,6 @@ class CalendarStore:
         found = row.fetchone()
         return found[0] / 1e9 if found else None
 
-    def notes(self) -> int:
-        """How many notes the index holds."""
-        return self.connection.execute("SELECT count(*) FROM files").fetchone()[0]
-
     def holds(self, feed: str) -> bool:
         """Whether any component of the feed is kept."""
         query = "SELECT 1 FROM calendar_components WHERE feed = ? LIMIT 1"
