@@ -11,6 +11,8 @@ from click.testing import CliRunner, Result
 
 from vaulttools.cli import vault_cli
 
+from .vaultbuilders import TODAY
+
 RunVault = Callable[..., Result]
 
 
@@ -64,3 +66,10 @@ def set_timezone(vault: Path, zone: str) -> None:
         r'^timezone = ".*"$', f'timezone = "{zone}"', config.read_text("utf-8"), flags=re.M
     )
     config.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def frozen_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every command's "now" at noon of the day the tests' dates were counted from
+    (`vaultbuilders.TODAY`), so that a run crossing midnight still agrees with them."""
+    monkeypatch.setenv("VAULTTOOLS_NOW", f"{TODAY.isoformat()}T12:00:00")

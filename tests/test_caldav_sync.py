@@ -26,6 +26,8 @@ from .caldavservers import PASSWORD, USER, Server, radicale, xandikos
 from .conftest import RunVault
 from .vaultbuilders import day, write
 
+pytestmark = pytest.mark.usefixtures("frozen_today")  # dates counted from TODAY
+
 CALENDAR = "Informational interviews"
 JANE = "Contacts/Jane Doe.md"
 MEETING = "Meetings/Jane Doe chat.md"

@@ -19,6 +19,8 @@ from vaulttools.vault import Vault
 
 from .vaultbuilders import contact, day, make_vault, meeting, touch_later, write
 
+pytestmark = pytest.mark.usefixtures("frozen_today")  # dates counted from TODAY
+
 
 @pytest.fixture
 def vault(tmp_path: Path) -> Vault:

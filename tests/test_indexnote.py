@@ -14,6 +14,8 @@ from vaulttools.indexnote import END, START, mermaid_graph, splice
 
 from .vaultbuilders import TODAY, contact, day, make_vault, meeting, write
 
+pytestmark = pytest.mark.usefixtures("frozen_today")  # dates counted from TODAY
+
 
 def test_splice_creates_a_new_note_with_a_heading() -> None:
     text = splice(None, "## Follow-ups\n\nnone", "Informational Interviews")

@@ -17,6 +17,8 @@ from vaulttools.vault import Vault
 from .conftest import RunVault
 from .vaultbuilders import contact, day, meeting, touch_later, write
 
+pytestmark = pytest.mark.usefixtures("frozen_today")  # dates counted from TODAY
+
 TASKS = (
     "- [ ] Thank Jane 📅 {due} ^fu-thanks\n"
     "- [x] Ask for names 📅 {due} ✅ {done} ^fu-names\n"

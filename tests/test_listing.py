@@ -14,6 +14,8 @@ import pytest
 from .conftest import RunVault
 from .vaultbuilders import contact, day, meeting, write
 
+pytestmark = pytest.mark.usefixtures("frozen_today")  # dates counted from TODAY
+
 FOLLOWUP_KEYS = {"id", "text", "due", "time", "done", "cancelled", "note", "contact"}
 CONTACT_KEYS = {"name", "note", "organisation", "role", "status", "last_met", "next_followup"}
 MEETING_KEYS = {"note", "contact", "date", "time", "duration", "status"}

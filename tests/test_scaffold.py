@@ -15,9 +15,11 @@ from vaulttools.config import Config, system_timezone_name
 from vaulttools.notes import parse_note
 
 from .conftest import RunVault
+from .vaultbuilders import TODAY
+
+pytestmark = pytest.mark.usefixtures("frozen_today")  # dates counted from TODAY
 
 DATA = Path(__file__).parent / "data"
-TODAY = dt.date.today()
 
 
 def created_path(output: str) -> Path:
