@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .followups import MeetingFacts, PersonFacts, TaskFacts
 from .links import Resolver, obsidian_finds, stem_of
@@ -26,8 +25,7 @@ _DATE_PROPERTIES = {
 _NAME_PROPERTIES = ("name",)
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     note: str  # path relative to the vault
     message: str  # a phrase completing "<note> ...", e.g. "has a date that is not a date"
 

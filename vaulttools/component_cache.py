@@ -16,8 +16,7 @@ import hashlib
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from . import __version__
 from .calendar_settings import FeedSettings
@@ -33,8 +32,7 @@ Build = Callable[[dt.datetime], "icalendar.Component"]  # a component, given its
 NoteTime = Callable[[str], float | None]  # when a note was last saved, if known
 
 
-@dataclass(frozen=True)
-class CachedComponent:
+class CachedComponent(NamedTuple):
     content: str  # digest of what the component is made from
     stamp: int  # when that content was first seen, in seconds since the epoch
     data: bytes  # the component as icalendar wrote it

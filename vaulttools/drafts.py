@@ -10,7 +10,7 @@ import datetime as dt
 import re
 import urllib.parse
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from .config import Me
@@ -54,7 +54,7 @@ def parse_draft(rendered: str, template: str, to: str | None = None) -> Draft:
 
 
 def me_values(me: Me) -> dict[str, str]:
-    return {key: value.strip() for key, value in asdict(me).items()}
+    return {key: value.strip() for key, value in me._asdict().items()}
 
 
 def first_name(name: str) -> str:

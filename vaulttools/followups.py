@@ -250,8 +250,7 @@ class Records:
         return sorted(waiting, key=lambda s: name_key(s.name))
 
 
-@dataclass(frozen=True)
-class VaultFacts:
+class VaultFacts(NamedTuple):
     """The facts of every contact, meeting and organisation note in a vault."""
 
     people: Sequence[PersonFacts] = ()

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from .comments import blank_comments
 from .front_matter import HANDLER, read_properties
@@ -70,8 +70,7 @@ class Note:
         return tuple(a for a in as_list(self.properties.get("aliases")) if isinstance(a, str))
 
 
-@dataclass(frozen=True)
-class Outline:
+class Outline(NamedTuple):
     """A body's headings and its lines outside code, HTML and comments (comments blanked)."""
 
     headings: tuple[Heading, ...] = ()

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from .model import Contact, FollowUp, Meeting, Suggested, to_json
 from .names import name_key
@@ -25,8 +25,7 @@ THANK_YOU_DAYS = 1  # "within 24 hours": ticked on the day of the meeting or the
 _THANKS = re.compile(r"\bthank", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
-class Person:
+class Person(NamedTuple):
     """Someone the user has talked to, or is about to."""
 
     name: str
@@ -37,8 +36,7 @@ class Person:
     date: dt.date | None  # the last conversation; for a planned one, the next
 
 
-@dataclass(frozen=True)
-class ThankYou:
+class ThankYou(NamedTuple):
     """The thank-you for one conversation that took place, and how it went."""
 
     meeting: str  # the meeting note

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .emoji_format import Span
 from .fields import Field, inline_fields
@@ -44,8 +44,7 @@ _DECORATIONS = re.compile(r"[⏫🔼🔽🔺⏬]\ufe0f?|🔁[^📅📆🗓⏳⌛
 _SPACES = re.compile(r"\s+")
 
 
-@dataclass(frozen=True)
-class Task:
+class Task(NamedTuple):
     """One `- [ ]` line, with the dates and identity it carries."""
 
     line: int  # 0-based line number in the note's text

@@ -7,7 +7,7 @@ import marshal
 import re
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..errors import UsageError
 from ..followups import (
@@ -24,16 +24,14 @@ _WORD = re.compile(r"[^\s\"]+")
 SNIPPET_WORDS = 12
 
 
-@dataclass(frozen=True)
-class SearchHit:
+class SearchHit(NamedTuple):
     note: str
     kind: str
     title: str
     snippet: str  # matched words between ** marks, as Markdown bold
 
 
-@dataclass(frozen=True)
-class NoteSummary:
+class NoteSummary(NamedTuple):
     path: str
     kind: str | None
     id: str
