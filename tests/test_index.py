@@ -449,6 +449,47 @@ def test_signatures_kept_in_one_piece_match_the_rows_after_every_kind_of_sync(
         }
 
 
+def test_a_few_notes_changed_are_kept_beside_the_signatures_in_one_piece_until_they_add_up(
+    vault: Vault, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sync_module, "CHANGES_KEPT", 3)
+
+    def kept(index: Index, key: str) -> bytes | None:
+        row = index._connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    notes = [write(vault.root, f"n{n}.md", f"{n}\n") for n in range(3)]
+    with fresh_index(vault) as index:
+        piece = kept(index, "signatures")
+        assert piece is not None and kept(index, "signature changes") is None
+        notes[0].write_text("edited\n")
+        touch_later(notes[0])
+        index.sync()
+        assert kept(index, "signatures") == piece  # one note changed: the piece stays as it was
+        assert kept(index, "signature changes") is not None
+        assert sync_module.stored_signatures(index._connection) == (
+            sync_module._signatures_by_row(index._connection)
+        )
+        notes[1].unlink()
+        write(vault.root, "n3.md", "3\n")
+        notes[0].write_text("edited again\n")
+        touch_later(notes[0])
+        index.sync()  # four changes since the piece was kept, more than three: written again
+        assert kept(index, "signatures") != piece and kept(index, "signature changes") is None
+        assert {p for p, *_ in sync_module.stored_signatures(index._connection)} == {
+            "n0.md",
+            "n2.md",
+            "n3.md",
+        }
+        index._connection.execute(
+            "INSERT OR REPLACE INTO meta VALUES ('signature changes', x'00')"
+        )  # damaged: the rows are the truth
+        assert sync_module.stored_signatures(index._connection) == (
+            sync_module._signatures_by_row(index._connection)
+        )
+        assert index.sync().read == 0
+
+
 def test_a_note_that_cannot_be_opened_is_reported_and_retried(
     vault: Vault, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 
 import click
 
+from ..collection import collect_less
 from ..errors import VaultError
 from ..vault import Vault, find_vault_root
 
@@ -148,6 +149,7 @@ pass_state = click.make_pass_decorator(AppState)
 
 
 def main() -> None:
+    collect_less()
     try:
         vault_cli(prog_name="vault")
     finally:

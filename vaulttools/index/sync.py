@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 Signature = tuple[int, int, int]
 Entry = tuple[str, int, int, int]  # (path, *signature)
 
+# Meta rows: every signature in one piece, and the changes since it was kept (see _keep_changes).
+_SIGNATURES, _CHANGES = "signatures", "signature changes"
+CHANGES_KEPT = 1000  # entries; beyond, the piece is written again and the changes cleared
+
 _INSERTS = {
     "files": "INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     "aliases": "INSERT INTO aliases (path, key) VALUES (?, ?)",
@@ -57,9 +61,9 @@ class Plan(NamedTuple):
 
     read: list[str]
     remove: list[str]
-    stored: set[str]
+    stored: set[str]  # of the paths in `read` and `remove`, those the index holds
     generation: int = 0  # of the index when it was compared with the files
-    signatures: set[Entry] | None = None  # all the index held, when known
+    empty: bool = False  # the index held no note then: nothing to replace
 
 
 def disk_signatures(root: Path, misnamed: list[str] | None = None) -> set[Entry]:
@@ -109,34 +113,69 @@ def shown_path(path: str) -> str:
 
 
 def stored_signatures(connection: sqlite3.Connection) -> set[Entry]:
-    """What the index holds, from the copy kept in one piece (quicker than row by row)."""
-    row = connection.execute("SELECT value FROM meta WHERE key = 'signatures'").fetchone()
+    """What the index holds, from the copy kept in one piece and the changes kept since
+    (quicker than row by row)."""
+    kept = _kept_rows(connection)
     try:
-        return set(marshal.loads(row[0])) if row else _signatures_by_row(connection)
-    except (ValueError, EOFError, TypeError):  # written by another Python version
+        found = set(marshal.loads(kept[_SIGNATURES]))
+        dropped, added = _changes(kept.get(_CHANGES))
+    except (KeyError, ValueError, EOFError, TypeError):  # none kept, or by another Python
         return _signatures_by_row(connection)
+    found.difference_update(dropped)
+    found.update(added)
+    return found
+
+
+def _kept_rows(connection: sqlite3.Connection) -> dict[str, bytes]:
+    query = "SELECT key, value FROM meta WHERE key IN (?, ?)"
+    return dict(connection.execute(query, (_SIGNATURES, _CHANGES)))
 
 
 def _signatures_by_row(connection: sqlite3.Connection) -> set[Entry]:
     return set(connection.execute("SELECT path, mtime_ns, size, ctime_ns FROM files"))
 
 
-def _keep_signatures(connection: sqlite3.Connection, signatures: set[Entry] | None = None) -> None:
+def _changes(data: bytes | None) -> tuple[set[Entry], set[Entry]]:
+    """(dropped, added): the entries since the copy in one piece was kept."""
+    if data is None:
+        return set(), set()
+    dropped, added = marshal.loads(data)
+    return set(dropped), set(added)
+
+
+def _keep_signatures(connection: sqlite3.Connection) -> None:
     """Store every note's signature in one piece, in the transaction that changed them."""
-    if signatures is None:
-        signatures = _signatures_by_row(connection)
-    data = marshal.dumps(list(signatures))  # as a list: marshal writes a set five times slower
-    connection.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('signatures', ?)", (data,))
+    data = marshal.dumps(list(_signatures_by_row(connection)))  # a list: sets marshal slowly
+    connection.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_SIGNATURES, data))
+    connection.execute("DELETE FROM meta WHERE key = ?", (_CHANGES,))
+
+
+def _keep_changes(connection: sqlite3.Connection, stale: set[Entry], written: set[Entry]) -> None:
+    """Record that `written` replaced `stale`, in the transaction that did it. A few notes'
+    changes are kept beside the signatures in one piece, which are written again only now
+    and then: writing all of them was most of what saving one edited note cost."""
+    kept = _kept_rows(connection)
+    try:
+        dropped, added = _changes(kept.get(_CHANGES))
+    except (ValueError, EOFError, TypeError):  # damaged: kept again from the rows
+        dropped, added = set(), set()
+        kept.pop(_SIGNATURES, None)
+    dropped |= stale - added  # the rest of `stale` was added since the piece was kept
+    added = (added - stale) | written
+    if _SIGNATURES not in kept or len(dropped) + len(added) > CHANGES_KEPT:
+        _keep_signatures(connection)
+        return
+    data = marshal.dumps((list(dropped), list(added)))
+    connection.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_CHANGES, data))
 
 
 def plan_full(on_disk: set[Entry], stored: set[Entry], generation: int) -> Plan:
     changed = on_disk - stored
     if not changed and len(on_disk) == len(stored):
         return Plan([], [], set())  # the same notes, unchanged: nothing to read or drop
-    known = {entry[0] for entry in stored}
-    present = {entry[0] for entry in on_disk}
-    read = sorted(entry[0] for entry in changed)
-    return Plan(read, sorted(known - present), known, generation, stored)
+    held = {entry[0] for entry in stored - on_disk}  # notes changed or gone since
+    read = {entry[0] for entry in changed}
+    return Plan(sorted(read), sorted(held - read), held, generation, empty=not stored)
 
 
 def plan_paths(root: Path, connection: sqlite3.Connection, paths: Iterable[str]) -> Plan:
@@ -267,24 +306,15 @@ def _replace(
     caught_up = generation(connection) != plan.generation
     if caught_up:
         _catch_up(root, rows, gone)
-    if caught_up or plan.signatures != set():  # an empty index has nothing to replace
-        _delete(connection, [*(row[0] for row in rows.files), *gone])
+    stale: set[Entry] = set()
+    if caught_up or not plan.empty:
+        stale = _delete(connection, [*(row[0] for row in rows.files), *gone])
     for table, statement in _INSERTS.items():
         values = getattr(rows, table)
         if values:
             connection.executemany(statement, values)
     bump_generation(connection)
-    before = plan.signatures
-    if caught_up or before is None:  # read under the lock, so it matches the rows exactly
-        before = stored_signatures(connection)
-    _keep_signatures(connection, _signatures_after(before, rows, gone))
-
-
-def _signatures_after(before: set[Entry], rows: Rows, gone: list[str]) -> set[Entry]:
-    """What the index holds once these rows replace those notes."""
-    written: set[Entry] = {row[:4] for row in rows.files}
-    touched = {entry[0] for entry in written} | set(gone)
-    return {entry for entry in before if entry[0] not in touched} | written
+    _keep_changes(connection, stale, {row[:4] for row in rows.files})
 
 
 def _catch_up(root: Path, rows: Rows, gone: list[str]) -> None:
@@ -318,13 +348,17 @@ def _signature(full_path: str) -> Signature | None:
     return (info.st_mtime_ns, info.st_size, info.st_ctime_ns)
 
 
-def _delete(connection: sqlite3.Connection, paths: list[str]) -> None:
-    """Drop every row of these notes; a temporary table keeps it one statement per table."""
+def _delete(connection: sqlite3.Connection, paths: list[str]) -> set[Entry]:
+    """Drop every row of these notes, and say what their signatures were; a temporary table
+    keeps it one statement per table."""
     connection.execute("CREATE TEMP TABLE IF NOT EXISTS stale (path TEXT PRIMARY KEY)")
     connection.execute("DELETE FROM stale")
     connection.executemany("INSERT OR IGNORE INTO stale VALUES (?)", ((p,) for p in paths))
+    was = "SELECT path, mtime_ns, size, ctime_ns FROM files WHERE path IN (SELECT path FROM stale)"
+    stale = set(connection.execute(was))
     for table in NOTE_TABLES:
         connection.execute(f"DELETE FROM {table} WHERE path IN (SELECT path FROM stale)")
+    return stale
 
 
 def clear(connection: sqlite3.Connection) -> None:
