@@ -61,7 +61,7 @@ class Plan(NamedTuple):
 
     read: list[str]
     remove: list[str]
-    stored: set[str]  # of the paths in `read` and `remove`, those the index holds
+    stored: set[str]  # paths the index holds: of those in `read` and `remove`, at least
     generation: int = 0  # of the index when it was compared with the files
     empty: bool = False  # the index held no note then: nothing to replace
 
