@@ -133,7 +133,8 @@ def by_item(chunks: Sequence[Chunk]) -> dict[int, Any]:
 
 
 def received() -> Any:
-    """The batch the parent gives (read once, after the helper's imports)."""
+    """The batch the parent gives (read once, after the helper's imports). From here on the
+    helper collects garbage as seldom as the parent does."""
     import pickle
 
     from .collection import collect_less
