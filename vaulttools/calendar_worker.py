@@ -1,4 +1,4 @@
-"""The helper process of calendar_build.py: `python -m vaulttools.calendar_worker`.
+"""The helper process of calendar_build.py: `python -S -m vaulttools.calendar_worker`.
 
 It imports the builders first (the parent starts it before it knows the jobs), then takes
 the feed settings and the jobs from the parent and builds them from the last one back

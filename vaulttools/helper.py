@@ -1,7 +1,7 @@
 """A helper process that works through a batch from its end while this process works from
 its front: a second CPU for CPU-bound Python (a cold index's notes, a feed's components).
 
-The helper is a fresh interpreter, `python -m MODULE`, that imports only what the work
+The helper is a fresh interpreter, `python -S -m MODULE`, that imports only what the work
 needs: never a copy of this process with its open database and threads, nor the command
 line. It is started before it is given the batch, so that its start overlaps this process's
 own work. It works the batch from the back in chunks and hands each chunk back as soon as it

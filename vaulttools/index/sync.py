@@ -158,8 +158,8 @@ def _keep_changes(connection: sqlite3.Connection, stale: set[Entry], written: se
     try:
         dropped, added = _changes(kept.get(_CHANGES))
     except (ValueError, EOFError, TypeError):  # damaged: kept again from the rows
-        dropped, added = set(), set()
-        kept.pop(_SIGNATURES, None)
+        _keep_signatures(connection)
+        return
     dropped |= stale - added  # the rest of `stale` was added since the piece was kept
     added = (added - stale) | written
     if _SIGNATURES not in kept or len(dropped) + len(added) > CHANGES_KEPT:

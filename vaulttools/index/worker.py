@@ -1,4 +1,4 @@
-"""The helper process of a cold index (workers.py): `python -m vaulttools.index.worker`.
+"""The helper process of a cold index (workers.py): `python -S -m vaulttools.index.worker`.
 
 It imports the parsers first (the parent starts it before it hands over the paths), then
 reads the notes from the last one back (`helper.py`), until it is stopped or none is left.

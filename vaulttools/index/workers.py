@@ -1,5 +1,5 @@
 """Read notes with two processes: this one, and a helper (`helper.py`, running
-`python -m vaulttools.index.worker`, a fresh interpreter that imports only the parsers).
+`python -S -m vaulttools.index.worker`, a fresh interpreter that imports only the parsers).
 
 A cold index of a large vault is CPU-bound parsing: this process reads from the first note
 on while the helper reads from the last one back, and they stop where they meet. A command
