@@ -488,6 +488,13 @@ def test_a_few_notes_changed_are_kept_beside_the_signatures_in_one_piece_until_t
             sync_module._signatures_by_row(index._connection)
         )
         assert index.sync().read == 0
+        notes[2].write_text("edited\n")
+        touch_later(notes[2])
+        assert index.sync().read == 1  # a write over the damage: everything kept anew
+        assert kept(index, "signature changes") is None
+        assert sync_module.stored_signatures(index._connection) == (
+            sync_module._signatures_by_row(index._connection)
+        )
 
 
 def test_a_note_that_cannot_be_opened_is_reported_and_retried(
