@@ -6,7 +6,6 @@ import bisect
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any, NamedTuple
 
 from .comments import blank_comments
@@ -44,30 +43,25 @@ class Note:
     links: tuple[str, ...] = ()  # link targets, from properties and body, in order
     problems: tuple[str, ...] = ()  # why parts of the note could not be read
     outline: Outline = field(default_factory=lambda: Outline())  # read for contacts, meetings
+    # From the properties, when the note is made. Indexing asks every note for all four,
+    # and Python 3.11's cached_property takes a lock for each: 60 ms for 10,000 notes.
+    kind: str | None = field(init=False, repr=False, compare=False)  # contact, meeting, ...
+    id: str = field(init=False, repr=False, compare=False)  # `id`, else the path
+    title: str = field(init=False, repr=False, compare=False)  # `name`, else the file name
+    aliases: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        properties, settle = self.properties, object.__setattr__
+        note_id = properties.get("id")
+        aliases = as_list(properties.get("aliases"))
+        settle(self, "kind", kind_named(properties.get("type")))
+        settle(self, "id", note_id if isinstance(note_id, str) and note_id else self.path)
+        settle(self, "title", as_text(properties.get("name")) or self.stem)
+        settle(self, "aliases", tuple(a for a in aliases if isinstance(a, str)))
 
     @property
     def stem(self) -> str:
         return self.path.rsplit("/", 1)[-1].removesuffix(".md")
-
-    @cached_property
-    def kind(self) -> str | None:
-        """contact, meeting or organisation, as its `type` says (see `kind_named`)."""
-        return kind_named(self.properties.get("type"))
-
-    @cached_property
-    def id(self) -> str:
-        """The note's `id` property, else its path: what follow-up ids are derived from."""
-        value = self.properties.get("id")
-        return value if isinstance(value, str) and value else self.path
-
-    @cached_property
-    def title(self) -> str:
-        """The name a person or organisation goes by: `name`, else the file name."""
-        return as_text(self.properties.get("name")) or self.stem
-
-    @cached_property
-    def aliases(self) -> tuple[str, ...]:
-        return tuple(a for a in as_list(self.properties.get("aliases")) if isinstance(a, str))
 
 
 class Outline(NamedTuple):
@@ -137,11 +131,9 @@ def parse_note(
     properties, yaml_problems = read_properties(raw_properties, full_when)
     if kind and "type" not in properties:
         properties = {**properties, "type": kind}
-    note = Note(
-        path, properties, body, body_line, problems=(*problems, *fm_problems, *yaml_problems)
-    )
-    if note.kind is None:
-        return note
+    problems = (*problems, *fm_problems, *yaml_problems)
+    if kind_named(properties.get("type")) is None:
+        return Note(path, properties, body, body_line, problems=problems)
     tasks, body_links, outline = scan_body(body, body_line)
     return Note(
         path,
@@ -150,7 +142,7 @@ def parse_note(
         body_line,
         tasks=tasks,
         links=(*property_links(properties), *body_links),
-        problems=note.problems,
+        problems=problems,
         outline=outline,
     )
 
