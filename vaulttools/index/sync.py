@@ -143,17 +143,25 @@ def _changes(data: bytes | None) -> tuple[set[Entry], set[Entry]]:
     return set(dropped), set(added)
 
 
-def _keep_signatures(connection: sqlite3.Connection) -> None:
-    """Store every note's signature in one piece, in the transaction that changed them."""
-    data = marshal.dumps(list(_signatures_by_row(connection)))  # a list: sets marshal slowly
+def _keep_signatures(connection: sqlite3.Connection, every: set[Entry] | None = None) -> None:
+    """Store every note's signature in one piece, in the transaction that changed them
+    (`every`: all of them, when the caller has them, as a first sync does)."""
+    signatures = _signatures_by_row(connection) if every is None else every
+    data = marshal.dumps(list(signatures))  # a list: sets marshal slowly
     connection.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_SIGNATURES, data))
     connection.execute("DELETE FROM meta WHERE key = ?", (_CHANGES,))
 
 
-def _keep_changes(connection: sqlite3.Connection, stale: set[Entry], written: set[Entry]) -> None:
+def _keep_changes(
+    connection: sqlite3.Connection, stale: set[Entry], written: set[Entry], every: bool = False
+) -> None:
     """Record that `written` replaced `stale`, in the transaction that did it. A few notes'
     changes are kept beside the signatures in one piece, which are written again only now
-    and then: writing all of them was most of what saving one edited note cost."""
+    and then: writing all of them was most of what saving one edited note cost. `every`:
+    the index was empty, so `written` is all it holds."""
+    if every:
+        _keep_signatures(connection, written)
+        return
     kept = _kept_rows(connection)
     try:
         dropped, added = _changes(kept.get(_CHANGES))
@@ -314,7 +322,8 @@ def _replace(
         if values:
             connection.executemany(statement, values)
     bump_generation(connection)
-    _keep_changes(connection, stale, {row[:4] for row in rows.files})
+    written = {row[:4] for row in rows.files}
+    _keep_changes(connection, stale, written, every=plan.empty and not caught_up)
 
 
 def _catch_up(root: Path, rows: Rows, gone: list[str]) -> None:
