@@ -6,11 +6,13 @@ import sqlite3
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from vaulttools.helper import Helper
 from vaulttools.index import fresh_index, schema, workers
+from vaulttools.index import sync as sync_module
 from vaulttools.index.note_reader import NoteReader
 from vaulttools.index.rows import Rows
 from vaulttools.index.sync import read_notes
@@ -78,6 +80,40 @@ def test_two_processes_index_what_one_does(
     assert helpers_started[1:] == [None]  # the setting turned the helper off
     assert dump(tmp_path / "split") == dump(tmp_path / "single")
     assert split_contacts == single_contacts and len(split_contacts) == 40
+
+
+def test_a_first_sync_starts_its_helper_as_soon_as_its_scan_found_enough_notes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    busy_vault(tmp_path / "v")
+    notes = len(note_paths(tmp_path / "v"))
+    events: list[str] = []
+    real_scan, real_start = sync_module.disk_signatures, workers.start_helper
+
+    def scan(*args: Any) -> set[sync_module.Entry]:
+        found = real_scan(*args)
+        events.append(f"scan found {len(found)}")
+        return found
+
+    def start() -> Helper | None:
+        events.append("helper started")
+        return real_start()
+
+    monkeypatch.setattr(sync_module, "disk_signatures", scan)
+    monkeypatch.setattr(workers, "start_helper", start)
+    monkeypatch.setattr(workers, "PARALLEL_MIN", notes + 1)
+    with fresh_index(make_vault(tmp_path / "v")) as index:  # too few notes: no helper
+        assert events == [f"scan found {notes}"]
+        index.rebuild()
+        monkeypatch.setattr(workers, "PARALLEL_MIN", 5)
+        events.clear()
+        index.rebuild()  # into an empty index again: the helper starts during the scan
+        assert events == ["helper started", f"scan found {notes}"]
+        events.clear()
+        write(tmp_path / "v", "Notes/new.md", "text\n")
+        index.sync()  # an index that holds notes: the scan starts none, one note is read here
+        assert events == [f"scan found {notes + 1}"]
+        assert len(index.contacts()) == 40
 
 
 def test_the_helper_reads_from_the_back_what_this_process_would(tmp_path: Path) -> None:

@@ -106,26 +106,34 @@ class Index:
         `meanwhile` is work the command will need as soon as the index is fresh (imports,
         say). Given it, a large vault's changed notes are read by a helper process started
         before the scan, so that its start overlaps the scan, and `meanwhile` runs here
-        while the helper reads.
+        while the helper reads. A first sync (into an empty index) starts its helper during
+        the scan, as soon as the scan has found enough notes for one to pay.
         """
-        helper = self._early_helper() if meanwhile is not None else None
+        started: list[Helper | None] = []  # the helper started ahead (None: it could not be)
+        if meanwhile is not None:
+            self._start_early(started)
         try:
             generation = sync.generation(self._connection)  # before the comparison: see _write
-            misnamed: list[str] = []
-            on_disk = sync.disk_signatures(self.vault.root, misnamed)
             stored = sync.stored_signatures(self._connection)
+            misnamed: list[str] = []
+            on_many = None if stored or started else _start_on_many(started)
+            on_disk = sync.disk_signatures(self.vault.root, misnamed, on_many)
             plan = sync.plan_full(on_disk, stored, generation)
-            report = sync.apply(self._connection, self.vault.root, plan, helper, meanwhile)
+            helper = started[0] if started else None
+            report = sync.apply(
+                self._connection, self.vault.root, plan, helper, meanwhile, own_helper=not started
+            )
         finally:
-            if helper is not None:
-                helper.stop()
+            for running in filter(None, started):
+                running.stop()
         report.unreadable += self._keep_misnamed(misnamed)
         return report
 
-    def _early_helper(self) -> Helper | None:
+    def _start_early(self, started: list[Helper | None]) -> None:
         from . import workers
 
-        return workers.start_helper() if workers.can_split(self.note_count()) else None
+        if workers.can_split(self.note_count()):
+            started.append(workers.start_helper())
 
     @_recovering
     def sync_paths(self, paths: Iterable[str]) -> SyncReport:
@@ -418,6 +426,13 @@ class _RecoveringStore:
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
         return functools.partial(self._index._in_store, name)
+
+
+def _start_on_many(started: list[Helper | None]) -> tuple[int, Callable[[], object]]:
+    """For the scan of a first sync: start the helper as soon as enough notes were found."""
+    from . import workers
+
+    return workers.PARALLEL_MIN, lambda: started.append(workers.start_helper())
 
 
 def prepare_records() -> None:

@@ -66,14 +66,20 @@ class Plan(NamedTuple):
     empty: bool = False  # the index held no note then: nothing to replace
 
 
-def disk_signatures(root: Path, misnamed: list[str] | None = None) -> set[Entry]:
+def disk_signatures(
+    root: Path,
+    misnamed: list[str] | None = None,
+    on_many: tuple[int, Callable[[], object]] | None = None,
+) -> set[Entry]:
     """{(path, mtime_ns, size, ctime_ns)} of every note, as `vault.iter_markdown` walks them.
 
     The same walk, inlined, and a set, so that comparing it with the index is one set
     difference: this is all a sync with nothing to do spends its time on. Notes whose path
     is not UTF-8 are left out, and added to `misnamed` when given. Temporary files that killed
-    vaulttools processes left behind are deleted on the way.
+    vaulttools processes left behind are deleted on the way. `on_many` is (count, call): the
+    call is made once, when the walk has found that many notes.
     """
+    many, call = on_many or (-1, _nothing)
     found: set[Entry] = set()
     stack = [(str(root), "")]
     while stack:
@@ -99,11 +105,17 @@ def disk_signatures(root: Path, misnamed: list[str] | None = None) -> set[Entry]
                         continue
                     info = entry.stat(follow_symlinks=False)
                     found.add((path, info.st_mtime_ns, info.st_size, info.st_ctime_ns))
+                    if len(found) == many:
+                        call()
                 elif entry.is_dir(follow_symlinks=False):
                     stack.append((entry.path, f"{prefix}{name}/"))
             except OSError:
                 continue
     return found
+
+
+def _nothing() -> None:
+    return None
 
 
 def shown_path(path: str) -> str:
@@ -255,16 +267,18 @@ def apply(
     plan: Plan,
     helper: Helper | None = None,
     meanwhile: Callable[[], object] | None = None,
+    own_helper: bool = True,
 ) -> SyncReport:
     """Read what the plan says, then replace those notes' rows in one transaction. A
     `helper` started early reads with this process (`workers.read_shared`), which runs
-    `meanwhile` first; a large batch gets a helper of its own."""
+    `meanwhile` first; else a large batch gets a helper of its own (`own_helper`: unless
+    one was tried already)."""
     if not plan.read and not plan.remove:
         return SyncReport()
     from . import workers  # only when there is reading to do
 
     report = SyncReport()
-    if helper is None and workers.can_split(len(plan.read)):
+    if helper is None and own_helper and workers.can_split(len(plan.read)):
         helper = workers.start_helper()
     if helper is not None and plan.read:
         rows, gone, report.read = workers.read_shared(root, plan.read, helper, meanwhile)
