@@ -116,7 +116,7 @@ class Index:
             generation = sync.generation(self._connection)  # before the comparison: see _write
             stored = sync.stored_signatures(self._connection)
             misnamed: list[str] = []
-            on_many = None if stored or started else _start_on_many(started)
+            on_many = None if stored or started else self._start_on_many(started)
             on_disk = sync.disk_signatures(self.vault.root, misnamed, on_many)
             plan = sync.plan_full(on_disk, stored, generation)
             helper = started[0] if started else None
@@ -134,6 +134,13 @@ class Index:
 
         if workers.can_split(self.note_count()):
             started.append(workers.start_helper())
+
+    @staticmethod
+    def _start_on_many(started: list[Helper | None]) -> tuple[int, Callable[[], object]]:
+        """For the scan of a first sync: start the helper as soon as enough notes were found."""
+        from . import workers
+
+        return workers.PARALLEL_MIN, lambda: started.append(workers.start_helper())
 
     @_recovering
     def sync_paths(self, paths: Iterable[str]) -> SyncReport:
@@ -426,13 +433,6 @@ class _RecoveringStore:
 
     def __getattr__(self, name: str) -> Callable[..., Any]:
         return functools.partial(self._index._in_store, name)
-
-
-def _start_on_many(started: list[Helper | None]) -> tuple[int, Callable[[], object]]:
-    """For the scan of a first sync: start the helper as soon as enough notes were found."""
-    from . import workers
-
-    return workers.PARALLEL_MIN, lambda: started.append(workers.start_helper())
 
 
 def prepare_records() -> None:

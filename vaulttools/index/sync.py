@@ -164,16 +164,10 @@ def _keep_signatures(connection: sqlite3.Connection, every: set[Entry] | None = 
     connection.execute("DELETE FROM meta WHERE key = ?", (_CHANGES,))
 
 
-def _keep_changes(
-    connection: sqlite3.Connection, stale: set[Entry], written: set[Entry], every: bool = False
-) -> None:
+def _keep_changes(connection: sqlite3.Connection, stale: set[Entry], written: set[Entry]) -> None:
     """Record that `written` replaced `stale`, in the transaction that did it. A few notes'
     changes are kept beside the signatures in one piece, which are written again only now
-    and then: writing all of them was most of what saving one edited note cost. `every`:
-    the index was empty, so `written` is all it holds."""
-    if every:
-        _keep_signatures(connection, written)
-        return
+    and then: writing all of them was most of what saving one edited note cost."""
     kept = _kept_rows(connection)
     try:
         dropped, added = _changes(kept.get(_CHANGES))
@@ -328,16 +322,18 @@ def _replace(
     caught_up = generation(connection) != plan.generation
     if caught_up:
         _catch_up(root, rows, gone)
-    stale: set[Entry] = set()
-    if caught_up or not plan.empty:
-        stale = _delete(connection, [*(row[0] for row in rows.files), *gone])
+    replacing = caught_up or not plan.empty  # an empty index has nothing to replace
+    stale = _delete(connection, [*(row[0] for row in rows.files), *gone]) if replacing else set()
     for table, statement in _INSERTS.items():
         values = getattr(rows, table)
         if values:
             connection.executemany(statement, values)
     bump_generation(connection)
     written = {row[:4] for row in rows.files}
-    _keep_changes(connection, stale, written, every=plan.empty and not caught_up)
+    if replacing:
+        _keep_changes(connection, stale, written)
+    else:  # into an empty index: what was written is all it holds
+        _keep_signatures(connection, written)
 
 
 def _catch_up(root: Path, rows: Rows, gone: list[str]) -> None:
