@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -105,6 +106,37 @@ def test_contacts_table_and_json(in_vault: RunVault, filled: Path) -> None:
     assert [r["name"] for r in acme] == ["Jane Doe"]
     met = json.loads(in_vault("contacts", "--status", "met", "--json").stdout)
     assert [r["name"] for r in met] == ["Jane Doe"]
+
+
+def _columns(text: str) -> int:
+    """Terminal columns: East Asian wide characters take two, combining marks none."""
+    return sum(
+        0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        for ch in text
+    )
+
+
+@pytest.mark.parametrize("width", [None, "56"])
+def test_table_columns_line_up_whatever_the_names_are_written_in(
+    in_vault: RunVault, vault: Path, monkeypatch: pytest.MonkeyPatch, width: str | None
+) -> None:
+    wide, combining = "山田 太郎", "Zoe\u0301 Marti\u0301n"
+    names = ["Jane Doe", wide, combining, "Wiremu Te Whakaaro-Rangitane Parata"]
+    for number, name in enumerate(names):
+        write(vault, f"Contacts/c{number}.md", contact(name, organisation="Acme", role="Chef"))
+    if width:
+        monkeypatch.setenv("COLUMNS", width)
+    else:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    lines = in_vault("contacts").stdout.splitlines()[1:-1]
+    assert len(lines) == len(names)
+    # Every row's organisation and role start at the same column, wide names or not,
+    # clipped to the terminal's width or not.
+    for word in ("Acme", "Chef"):
+        assert len({_columns(line[: line.index(word)]) for line in lines}) == 1
+    if width:
+        assert max(map(_columns, lines)) <= int(width)
+        assert any("…" in line for line in lines)  # the longest name was clipped
 
 
 def test_meetings_table_filters_and_json(in_vault: RunVault, filled: Path) -> None:

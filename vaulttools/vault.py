@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .config import CONFIG_DIR, Config, load_config
 from .errors import ConfigError, NoVaultError
@@ -33,8 +33,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Vault:
+class Vault(NamedTuple):
     root: Path
     config: Config
 
@@ -131,8 +130,7 @@ def iter_markdown(root: Path) -> Iterator[tuple[str, os.stat_result]]:
                 continue
 
 
-@dataclass(frozen=True)
-class Snapshot:
+class Snapshot(NamedTuple):
     """A note's bytes as read, so that an edit lands only in place of exactly those bytes.
 
     `lock_dir` (the vault's `.vaulttools/`) holds the lock that keeps two vaulttools commands

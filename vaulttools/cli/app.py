@@ -7,7 +7,6 @@ import gc
 import os
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -18,11 +17,13 @@ from ..errors import VaultError
 from ..vault import Vault, find_vault_root
 
 
-@dataclass
 class AppState:
-    vault_option: str | None
-    debug: bool
-    _vault: Vault | None = field(default=None, repr=False)
+    """What every command shares: the global options, and the vault they lead to."""
+
+    def __init__(self, vault_option: str | None, debug: bool) -> None:
+        self.vault_option = vault_option
+        self.debug = debug
+        self._vault: Vault | None = None
 
     @property
     def vault(self) -> Vault:

@@ -57,17 +57,16 @@ def print_table(
 ) -> None:
     """Aligned columns, clipped with … to fit the terminal's width (or $COLUMNS): the
     `flexible` column gives way first, then the widest ones."""
-    widths = [
-        max(_width(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)
-    ]
+    widths = [max(map(_width, column)) for column in zip(headers, *rows, strict=True)]
     limit = _terminal_columns()
     if limit:
         widths = _fitted(widths, rows, limit, flexible)
     colored = sys.stdout.isatty()  # click would strip the colours again for a pipe or file
-    lines = [click.style(_line(headers, widths), bold=True) if colored else _line(headers, widths)]
+    line = _liner(widths)
+    lines = [click.style(line(headers), bold=True) if colored else line(headers)]
     for number, row in enumerate(rows):
         style = styles[number] if styles and colored else {}
-        lines.append(click.style(_line(row, widths), **style) if style else _line(row, widths))
+        lines.append(click.style(line(row), **style) if style else line(row))
     click.echo("\n".join(lines))  # one write: a long listing is printed at once
 
 
@@ -126,6 +125,22 @@ def fit_widths(
             break
         fitted[widest] -= 1
     return fitted
+
+
+def _liner(widths: Sequence[int]) -> Callable[[Sequence[str]], str]:
+    """`_line` for these widths, quicker for the usual row: ASCII cells that fit."""
+    template = "  ".join(f"{{:<{width}}}" for width in widths)
+    fitting = sum(widths) + 2 * (len(widths) - 1)
+
+    def line(cells: Sequence[str]) -> str:
+        text = template.format(*cells)
+        # Padding never shortens a cell, so the length is exact only if none overflowed;
+        # and ASCII takes one column a character.
+        if len(text) == fitting and text.isascii():
+            return text.rstrip()
+        return _line(cells, widths)
+
+    return line
 
 
 def _line(cells: Sequence[str], widths: Sequence[int]) -> str:
@@ -249,37 +264,32 @@ def _closed(followup: FollowUp) -> bool:
 
 
 def _followup_table(found: Sequence[FollowUp], today: dt.date) -> None:
-    rows = [
-        (
-            _mark(f, today),
-            _day(f.due) + (f" {f.time}" if f.time else ""),
-            readable(f.text),
-            f.contact or "",
-            f.id,
-        )
-        for f in found
-    ]
-    styles = [_followup_style(f, today) for f in found]
+    rows, styles, late = [], [], 0
+    for f in found:
+        overdue = _is_overdue(f, today)
+        late += overdue
+        when = _day(f.due) + (f" {f.time}" if f.time else "")
+        rows.append((_mark(f, overdue), when, readable(f.text), f.contact or "", f.id))
+        styles.append(_followup_style(f, overdue, today))
     print_table(("", "Due", "Follow-up", "Contact", "Id"), rows, styles=styles, flexible=2)
-    late = sum(1 for f in found if _is_overdue(f, today))
     summary = _plural(len(found), "follow-up") + (f", {late:,} overdue" if late else "")
     click.echo(summary + ".")
 
 
-def _mark(followup: FollowUp, today: dt.date) -> str:
+def _mark(followup: FollowUp, overdue: bool) -> str:
     if followup.done:
         return "✓"
     if followup.cancelled:
         return "✗"
     if followup.settled:
         return "–"
-    return "!" if _is_overdue(followup, today) else ""
+    return "!" if overdue else ""
 
 
-def _followup_style(followup: FollowUp, today: dt.date) -> dict[str, Any]:
+def _followup_style(followup: FollowUp, overdue: bool, today: dt.date) -> dict[str, Any]:
     if _closed(followup):
         return {"dim": True}
-    if _is_overdue(followup, today):
+    if overdue:
         return {"fg": "red", "bold": True}
     return {"fg": "yellow"} if followup.due == today else {}
 

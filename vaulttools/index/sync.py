@@ -7,7 +7,6 @@ import os
 import sqlite3
 import stat
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -41,15 +40,12 @@ _INSERTS = {
 }
 
 
-@dataclass
 class SyncReport:
     """What one sync did. `unreadable` names the notes read this time that did not fully read."""
 
-    read: int = 0
-    added: int = 0
-    changed: int = 0
-    removed: int = 0
-    unreadable: list[tuple[str, str]] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.read = self.added = self.changed = self.removed = 0
+        self.unreadable: list[tuple[str, str]] = []
 
     @property
     def touched(self) -> bool:
