@@ -156,7 +156,7 @@ def test_a_file_swapped_for_a_fifo_after_the_scan_is_skipped(
     note = write(vault.root, "swap.md", "text\n")
     real = sync_module.disk_signatures
 
-    def scan_then_swap(root: Path, *rest: Any) -> set[sync_module.Entry]:
+    def scan_then_swap(root: Path, *rest: Any) -> list[sync_module.Entry]:
         found = real(root, *rest)
         note.unlink()
         os.mkfifo(note)
@@ -176,7 +176,7 @@ def test_a_note_vanishing_mid_scan_is_skipped_quietly(
     doomed = write(vault.root, "Contacts/Bob.md", contact("Bob Smith"))
     real = sync_module.disk_signatures
 
-    def scan_then_delete(root: Path, *rest: Any) -> set[sync_module.Entry]:
+    def scan_then_delete(root: Path, *rest: Any) -> list[sync_module.Entry]:
         found = real(root, *rest)
         doomed.unlink()
         return found
@@ -495,6 +495,45 @@ def test_a_few_notes_changed_are_kept_beside_the_signatures_in_one_piece_until_t
         assert sync_module.stored_signatures(index._connection) == (
             sync_module._signatures_by_row(index._connection)
         )
+
+
+def test_a_sync_with_nothing_to_do_is_known_from_the_kept_scan_until_files_or_index_change(
+    vault: Vault, reads: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compared: list[int] = []
+    real = sync_module.stored_signatures
+
+    def comparing(connection: sqlite3.Connection) -> set[sync_module.Entry]:
+        compared.append(1)
+        return real(connection)
+
+    monkeypatch.setattr(sync_module, "stored_signatures", comparing)
+    note = write(vault.root, "Contacts/Jane Doe.md", contact("Jane Doe", role="Analyst"))
+    write(vault.root, "Daily/today.md", "Just a journal entry.\n")
+    with fresh_index(vault) as index:
+        assert index.sync().read == 0  # compared note by note: nothing to do, scan kept
+        compared.clear()
+        assert index.sync().read == 0
+        assert compared == []  # the same scan: not compared again
+        note.write_text(contact("Jane Doe", role="Engineer"))
+        touch_later(note)
+        assert index.sync().read == 1 and compared == [1]
+        write(vault.root, "Daily/new.md", "New.\n")
+        assert index.sync().added == 1
+        (vault.root / "Daily/new.md").rename(vault.root / "Daily/renamed.md")
+        report = index.sync()
+        assert (report.added, report.removed) == (1, 1)
+        (vault.root / "Daily/renamed.md").unlink()
+        assert index.sync().removed == 1
+        index.sync()
+        compared.clear()
+        index.rebuild()  # the index changed, not the files: the kept scan no longer says so
+        assert compared == [1]
+        assert [c.role for c in index.contacts()] == ["Engineer"]
+        assert {p for p, *_ in sync_module.stored_signatures(index._connection)} == {
+            "Contacts/Jane Doe.md",
+            "Daily/today.md",
+        }
 
 
 def test_a_note_that_cannot_be_opened_is_reported_and_retried(

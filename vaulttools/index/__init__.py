@@ -12,7 +12,7 @@ import contextlib
 import datetime as dt
 import functools
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar, cast
@@ -114,20 +114,40 @@ class Index:
             self._start_early(started)
         try:
             generation = sync.generation(self._connection)  # before the comparison: see _write
-            stored = sync.stored_signatures(self._connection)
             misnamed: list[str] = []
-            on_many = None if stored or started else self._start_on_many(started)
+            on_many = None if started or self._holds_notes() else self._start_on_many(started)
             on_disk = sync.disk_signatures(self.vault.root, misnamed, on_many)
-            plan = sync.plan_full(on_disk, stored, generation)
-            helper = started[0] if started else None
-            report = sync.apply(
-                self._connection, self.vault.root, plan, helper, meanwhile, own_helper=not started
-            )
+            if sync.as_kept(self._connection, on_disk, generation):
+                report = SyncReport()  # the files as the last sync with nothing to do saw them
+            else:
+                report = self._bring_up_to(on_disk, generation, started, meanwhile)
         finally:
             for running in filter(None, started):
                 running.stop()
         report.unreadable += self._keep_misnamed(misnamed)
         return report
+
+    def _bring_up_to(
+        self,
+        on_disk: list[sync.Entry],
+        generation: int,
+        started: list[Helper | None],
+        meanwhile: Callable[[], object] | None,
+    ) -> SyncReport:
+        """Compare the scan with the index note by note, and read what changed. A scan that
+        finds nothing to do is kept, so that the next sync can tell at once (`sync.as_kept`)."""
+        plan = sync.plan_full(on_disk, sync.stored_signatures(self._connection), generation)
+        if not (plan.read or plan.remove):
+            with self._at_once():
+                sync.keep_scan(self._connection, on_disk, generation)
+            return SyncReport()
+        helper = started[0] if started else None
+        return sync.apply(
+            self._connection, self.vault.root, plan, helper, meanwhile, own_helper=not started
+        )
+
+    def _holds_notes(self) -> bool:
+        return bool(self._connection.execute("SELECT EXISTS (SELECT 1 FROM files)").fetchone()[0])
 
     def _start_early(self, started: list[Helper | None]) -> None:
         from . import workers
@@ -243,19 +263,22 @@ class Index:
             return
         label = self._kept_label(day, generation)
         # One statement: the list and its label are replaced together or not at all.
-        self._write_at_once(
-            "INSERT OR REPLACE INTO meta VALUES (?, ?), (?, ?)",
-            (_KEPT, kept_followups.pack(joined.followups), _KEPT_LABEL, label),
-        )
+        with self._at_once():
+            self._connection.execute(
+                "INSERT OR REPLACE INTO meta VALUES (?, ?), (?, ?)",
+                (_KEPT, kept_followups.pack(joined.followups), _KEPT_LABEL, label),
+            )
 
-    def _write_at_once(self, statement: str, values: tuple[Any, ...]) -> None:
-        """Run a write if the index is free now; busy or read-only, it is not done."""
+    @contextlib.contextmanager
+    def _at_once(self) -> Iterator[None]:
+        """For a write the answer does not need: done if the index is free now; busy or
+        read-only, it is not done."""
         connection = self._connection
         waits = connection.execute("PRAGMA busy_timeout").fetchone()[0]
         connection.execute("PRAGMA busy_timeout = 0")
         try:
             with contextlib.suppress(sqlite3.OperationalError):
-                connection.execute(statement, values)
+                yield
         finally:
             connection.execute(f"PRAGMA busy_timeout = {int(waits)}")
 

@@ -25,6 +25,7 @@ Entry = tuple[str, int, int, int]  # (path, *signature)
 
 # Meta rows: every signature in one piece, and the changes since it was kept (see _keep_changes).
 _SIGNATURES, _CHANGES = "signatures", "signature changes"
+_SCAN = "scan"  # the last scan that found the index current, in its order (see keep_scan)
 CHANGES_KEPT = 1000  # entries; beyond, the piece is written again and the changes cleared
 
 _INSERTS = {
@@ -66,17 +67,18 @@ def disk_signatures(
     root: Path,
     misnamed: list[str] | None = None,
     on_many: tuple[int, Callable[[], object]] | None = None,
-) -> set[Entry]:
-    """{(path, mtime_ns, size, ctime_ns)} of every note, as `vault.iter_markdown` walks them.
+) -> list[Entry]:
+    """[(path, mtime_ns, size, ctime_ns)] of every note, as `vault.iter_markdown` walks them.
 
-    The same walk, inlined, and a set, so that comparing it with the index is one set
-    difference: this is all a sync with nothing to do spends its time on. Notes whose path
-    is not UTF-8 are left out, and added to `misnamed` when given. Temporary files that killed
-    vaulttools processes left behind are deleted on the way. `on_many` is (count, call): the
-    call is made once, when the walk has found that many notes.
+    The same walk, inlined: this is all a sync with nothing to do spends its time on. The
+    order is the walk's, the same from one scan to the next while no folder changes (see
+    `as_kept`). Notes whose path is not UTF-8 are left out, and added to `misnamed` when
+    given. Temporary files that killed vaulttools processes left behind are deleted on the
+    way. `on_many` is (count, call): the call is made once, when the walk has found that
+    many notes.
     """
     many, call = on_many or (-1, _nothing)
-    found: set[Entry] = set()
+    found: list[Entry] = []
     stack = [(str(root), "")]
     while stack:
         folder, prefix = stack.pop()
@@ -93,17 +95,19 @@ def disk_signatures(
                     Path(entry.path).unlink(missing_ok=True)
                 continue
             try:
-                if name.endswith(".md") and entry.is_file(follow_symlinks=False):
-                    path = prefix + name
-                    if not path.isascii() and is_misnamed(path):
-                        if misnamed is not None:
-                            misnamed.append(path)
-                        continue
+                if name.endswith(".md"):  # a note, or a folder, link or device so named
                     info = entry.stat(follow_symlinks=False)
-                    found.add((path, info.st_mtime_ns, info.st_size, info.st_ctime_ns))
-                    if len(found) == many:
-                        call()
-                elif entry.is_dir(follow_symlinks=False):
+                    if stat.S_ISREG(info.st_mode):
+                        path = prefix + name
+                        if not path.isascii() and is_misnamed(path):
+                            if misnamed is not None:
+                                misnamed.append(path)
+                            continue
+                        found.append((path, info.st_mtime_ns, info.st_size, info.st_ctime_ns))
+                        if len(found) == many:
+                            call()
+                        continue
+                if entry.is_dir(follow_symlinks=False):
                     stack.append((entry.path, f"{prefix}{name}/"))
             except OSError:
                 continue
@@ -132,6 +136,26 @@ def stored_signatures(connection: sqlite3.Connection) -> set[Entry]:
     found.difference_update(dropped)
     found.update(added)
     return found
+
+
+def as_kept(connection: sqlite3.Connection, on_disk: list[Entry], generation: int) -> bool:
+    """Whether this scan is the one kept when the index was last found current, and the
+    index has not changed since: then nothing is to be done, with no note compared."""
+    row = connection.execute("SELECT value FROM meta WHERE key = ?", (_SCAN,)).fetchone()
+    try:
+        return row is not None and marshal.loads(row[0]) == (generation, on_disk)
+    except (ValueError, EOFError, TypeError):  # kept by another Python
+        return False
+
+
+def keep_scan(connection: sqlite3.Connection, on_disk: list[Entry], generation: int) -> None:
+    """Keep a scan that found the index, as of `generation`, holding exactly these notes.
+
+    `generation` is read before the index is compared with the scan, and only ever grows:
+    a scan kept while another process wrote is tagged too old ever to match again.
+    """
+    data = marshal.dumps((generation, on_disk))
+    connection.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_SCAN, data))
 
 
 def _kept_rows(connection: sqlite3.Connection) -> dict[str, bytes]:
@@ -179,7 +203,8 @@ def _keep_changes(connection: sqlite3.Connection, stale: set[Entry], written: se
     connection.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_CHANGES, data))
 
 
-def plan_full(on_disk: set[Entry], stored: set[Entry], generation: int) -> Plan:
+def plan_full(scan: list[Entry], stored: set[Entry], generation: int) -> Plan:
+    on_disk = set(scan)
     changed = on_disk - stored
     if not changed and len(on_disk) == len(stored):
         return Plan([], [], set())  # the same notes, unchanged: nothing to read or drop
