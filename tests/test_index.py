@@ -156,7 +156,7 @@ def test_a_file_swapped_for_a_fifo_after_the_scan_is_skipped(
     note = write(vault.root, "swap.md", "text\n")
     real = sync_module.disk_signatures
 
-    def scan_then_swap(root: Path, *rest: Any) -> list[sync_module.Entry]:
+    def scan_then_swap(root: Path, *rest: Any) -> sync_module.Scan:
         found = real(root, *rest)
         note.unlink()
         os.mkfifo(note)
@@ -176,7 +176,7 @@ def test_a_note_vanishing_mid_scan_is_skipped_quietly(
     doomed = write(vault.root, "Contacts/Bob.md", contact("Bob Smith"))
     real = sync_module.disk_signatures
 
-    def scan_then_delete(root: Path, *rest: Any) -> list[sync_module.Entry]:
+    def scan_then_delete(root: Path, *rest: Any) -> sync_module.Scan:
         found = real(root, *rest)
         doomed.unlink()
         return found
@@ -534,6 +534,23 @@ def test_a_sync_with_nothing_to_do_is_known_from_the_kept_scan_until_files_or_in
             "Contacts/Jane Doe.md",
             "Daily/today.md",
         }
+
+
+def test_a_note_dated_past_2262_is_indexed_and_its_edits_are_seen(
+    vault: Vault, reads: list[str]
+) -> None:
+    note = write(vault.root, "Contacts/Jane Doe.md", contact("Jane Doe", role="Analyst"))
+    far = 13_600_000_000 * 10**9  # the year 2400: more nanoseconds than 64 bits hold
+    os.utime(note, ns=(far, far))
+    assert note.stat().st_mtime_ns == far
+    with fresh_index(vault) as index:
+        assert [c.role for c in index.contacts()] == ["Analyst"]
+        reads.clear()
+        assert (index.sync().read, index.sync().read, reads) == (0, 0, [])
+        note.write_text(contact("Jane Doe", role="Engineer"))
+        os.utime(note, ns=(far, far))  # the same time again: its change time moved
+        assert index.sync().read == 1
+        assert [c.role for c in index.contacts()] == ["Engineer"]
 
 
 def test_a_note_that_cannot_be_opened_is_reported_and_retried(

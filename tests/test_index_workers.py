@@ -90,7 +90,7 @@ def test_a_first_sync_starts_its_helper_as_soon_as_its_scan_found_enough_notes(
     events: list[str] = []
     real_scan, real_start = sync_module.disk_signatures, workers.start_helper
 
-    def scan(*args: Any) -> list[sync_module.Entry]:
+    def scan(*args: Any) -> sync_module.Scan:
         found = real_scan(*args)
         events.append(f"scan found {len(found)}")
         return found

@@ -129,7 +129,7 @@ class Index:
 
     def _bring_up_to(
         self,
-        on_disk: list[sync.Entry],
+        on_disk: sync.Scan,
         generation: int,
         started: list[Helper | None],
         meanwhile: Callable[[], object] | None,

@@ -14,6 +14,21 @@ _NOT_A_FILE = {errno.ELOOP, errno.EISDIR, errno.ENXIO}
 RETRY = -1  # stored as mtime_ns for a file that could not be read, so the next sync retries
 
 
+# The index stores signatures as SQLite's 64-bit integers, which a file's times can exceed.
+_EARLIEST_NS, _LATEST_NS = -(2**63), 2**63 - 1
+
+
+def signature(info: os.stat_result) -> tuple[int, int, int]:
+    """(mtime_ns, size, ctime_ns) as the index keeps them: a time beyond 64 bits of
+    nanoseconds (a date set past 2262) at the nearest end. The change time, which no
+    program can set, still moves with every edit."""
+    return (_within(info.st_mtime_ns), info.st_size, _within(info.st_ctime_ns))
+
+
+def _within(nanoseconds: int) -> int:
+    return min(max(nanoseconds, _EARLIEST_NS), _LATEST_NS)
+
+
 class FileRead(NamedTuple):
     data: bytes
     mtime_ns: int
@@ -38,7 +53,7 @@ def read_file(full_path: str) -> FileRead | None:
         if not stat.S_ISREG(info.st_mode):
             return None
         data = _read_all(handle, info.st_size)
-        return FileRead(data, info.st_mtime_ns, info.st_size, info.st_ctime_ns)
+        return FileRead(data, *signature(info))
     except OSError as error:
         raise Unreadable(f"could not be read: {error.strerror}") from error
     finally:

@@ -6,12 +6,14 @@ import marshal
 import os
 import sqlite3
 import stat
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..vault import is_hidden, is_misnamed, iter_markdown
 from ..writes import TEMP_PREFIX, is_orphan
+from .reading import signature
 from .schema import NOTE_TABLES, IndexBusyError, rollback
 
 if TYPE_CHECKING:
@@ -53,6 +55,31 @@ class SyncReport:
         return bool(self.added or self.changed or self.removed)
 
 
+class Scan:
+    """The notes one walk found, in its order: their paths, and three numbers each (their
+    signature). Kept as found, so that two scans compare as two byte strings (`key`)."""
+
+    __slots__ = ("numbers", "paths")
+
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+        self.numbers = array("q")  # mtime_ns, size, ctime_ns of each path in turn
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def entries(self) -> set[Entry]:
+        numbers = self.numbers
+        return set(zip(self.paths, numbers[0::3], numbers[1::3], numbers[2::3], strict=True))
+
+    def key(self, generation: int) -> bytes:
+        """This scan and `generation` as bytes that only an equal pair gives: the counts
+        come first, so that the bytes split into paths and numbers one way only."""
+        head = f"{generation} {len(self.paths)}\0".encode()
+        paths = "\0".join(self.paths).encode("utf-8", "surrogateescape")
+        return head + paths + self.numbers.tobytes()
+
+
 class Plan(NamedTuple):
     """Paths to read again and paths to drop, against what the index holds."""
 
@@ -67,8 +94,8 @@ def disk_signatures(
     root: Path,
     misnamed: list[str] | None = None,
     on_many: tuple[int, Callable[[], object]] | None = None,
-) -> list[Entry]:
-    """[(path, mtime_ns, size, ctime_ns)] of every note, as `vault.iter_markdown` walks them.
+) -> Scan:
+    """Every note's path and (mtime_ns, size, ctime_ns), as `vault.iter_markdown` walks them.
 
     The same walk, inlined: this is all a sync with nothing to do spends its time on. The
     order is the walk's, the same from one scan to the next while no folder changes (see
@@ -78,7 +105,8 @@ def disk_signatures(
     many notes.
     """
     many, call = on_many or (-1, _nothing)
-    found: list[Entry] = []
+    found = Scan()
+    paths, numbers = found.paths, found.numbers
     stack = [(str(root), "")]
     while stack:
         folder, prefix = stack.pop()
@@ -103,8 +131,13 @@ def disk_signatures(
                             if misnamed is not None:
                                 misnamed.append(path)
                             continue
-                        found.append((path, info.st_mtime_ns, info.st_size, info.st_ctime_ns))
-                        if len(found) == many:
+                        try:
+                            numbers.extend((info.st_mtime_ns, info.st_size, info.st_ctime_ns))
+                        except OverflowError:  # a time beyond 64 bits: as `signature` keeps it
+                            del numbers[3 * len(paths) :]
+                            numbers.extend(signature(info))
+                        paths.append(path)
+                        if len(paths) == many:
                             call()
                         continue
                 if entry.is_dir(follow_symlinks=False):
@@ -138,24 +171,22 @@ def stored_signatures(connection: sqlite3.Connection) -> set[Entry]:
     return found
 
 
-def as_kept(connection: sqlite3.Connection, on_disk: list[Entry], generation: int) -> bool:
+def as_kept(connection: sqlite3.Connection, on_disk: Scan, generation: int) -> bool:
     """Whether this scan is the one kept when the index was last found current, and the
     index has not changed since: then nothing is to be done, with no note compared."""
     row = connection.execute("SELECT value FROM meta WHERE key = ?", (_SCAN,)).fetchone()
-    try:
-        return row is not None and marshal.loads(row[0]) == (generation, on_disk)
-    except (ValueError, EOFError, TypeError):  # kept by another Python
-        return False
+    return row is not None and row[0] == on_disk.key(generation)
 
 
-def keep_scan(connection: sqlite3.Connection, on_disk: list[Entry], generation: int) -> None:
+def keep_scan(connection: sqlite3.Connection, on_disk: Scan, generation: int) -> None:
     """Keep a scan that found the index, as of `generation`, holding exactly these notes.
 
     `generation` is read before the index is compared with the scan, and only ever grows:
     a scan kept while another process wrote is tagged too old ever to match again.
     """
-    data = marshal.dumps((generation, on_disk))
-    connection.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_SCAN, data))
+    connection.execute(
+        "INSERT OR REPLACE INTO meta VALUES (?, ?)", (_SCAN, on_disk.key(generation))
+    )
 
 
 def _kept_rows(connection: sqlite3.Connection) -> dict[str, bytes]:
@@ -203,8 +234,8 @@ def _keep_changes(connection: sqlite3.Connection, stale: set[Entry], written: se
     connection.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (_CHANGES, data))
 
 
-def plan_full(scan: list[Entry], stored: set[Entry], generation: int) -> Plan:
-    on_disk = set(scan)
+def plan_full(scan: Scan, stored: set[Entry], generation: int) -> Plan:
+    on_disk = scan.entries()
     changed = on_disk - stored
     if not changed and len(on_disk) == len(stored):
         return Plan([], [], set())  # the same notes, unchanged: nothing to read or drop
@@ -226,8 +257,8 @@ def plan_paths(root: Path, connection: sqlite3.Connection, paths: Iterable[str])
         elif full.is_dir() and not full.is_symlink():
             folders.append(relative)
             on_disk |= {
-                f"{relative}/{sub}": (st.st_mtime_ns, st.st_size, st.st_ctime_ns)
-                for sub, st in iter_markdown(full)
+                f"{relative}/{sub}": signature(info)
+                for sub, info in iter_markdown(full)
                 if sub.isascii() or not is_misnamed(f"{relative}/{sub}")
             }
         else:
@@ -385,7 +416,7 @@ def _signature(full_path: str) -> Signature | None:
         return None
     if not stat.S_ISREG(info.st_mode):
         return None
-    return (info.st_mtime_ns, info.st_size, info.st_ctime_ns)
+    return signature(info)
 
 
 def _delete(connection: sqlite3.Connection, paths: list[str]) -> set[Entry]:
