@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -551,6 +553,22 @@ def test_a_note_dated_past_2262_is_indexed_and_its_edits_are_seen(
         os.utime(note, ns=(far, far))  # the same time again: its change time moved
         assert index.sync().read == 1
         assert [c.role for c in index.contacts()] == ["Engineer"]
+
+
+def test_a_sync_clears_what_killed_edits_left_beside_notes_and_keeps_a_live_ones(
+    vault: Vault,
+) -> None:
+    write(vault.root, "Contacts/Jane Doe.md", contact("Jane Doe"))
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    litter = vault.root / "Contacts" / f".vaulttools-{dead.pid}-abc123.tmp"
+    litter.write_text(contact("Jane Doe", role="half written"))
+    live = vault.root / "Contacts" / f".vaulttools-{os.getpid()}-0123ab.tmp"
+    live.write_text("an edit in progress")
+    with fresh_index(vault) as index:
+        assert [c.role for c in index.contacts()] == [None]
+    assert not litter.exists()
+    assert live.read_text() == "an edit in progress"
 
 
 def test_a_note_that_cannot_be_opened_is_reported_and_retried(

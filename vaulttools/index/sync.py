@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 import os
 import sqlite3
@@ -111,40 +112,74 @@ def disk_signatures(
     while stack:
         folder, prefix = stack.pop()
         try:
-            entries = list(os.scandir(folder))
+            listing = _Listing(folder)
         except OSError:
             if not prefix:  # the vault folder itself is gone: that is no vault of no notes
                 raise
             continue
-        for entry in entries:
-            name = entry.name
-            if name[0] == ".":
-                if name.startswith(TEMP_PREFIX) and is_orphan(name):  # a killed write's litter
-                    Path(entry.path).unlink(missing_ok=True)
-                continue
-            try:
-                if name.endswith(".md"):  # a note, or a folder, link or device so named
-                    info = entry.stat(follow_symlinks=False)
-                    if stat.S_ISREG(info.st_mode):
-                        path = prefix + name
-                        if not path.isascii() and is_misnamed(path):
-                            if misnamed is not None:
-                                misnamed.append(path)
+        with listing:
+            for entry in listing.entries:
+                name = entry.name
+                if name[0] == ".":  # hidden; or litter a killed vaulttools write left
+                    if name.startswith(TEMP_PREFIX) and is_orphan(name):
+                        listing.remove(entry)
+                    continue
+                try:
+                    if name.endswith(".md"):  # a note, or a folder, link or device so named
+                        info = entry.stat(follow_symlinks=False)
+                        if stat.S_ISREG(info.st_mode):
+                            path = prefix + name
+                            if not path.isascii() and is_misnamed(path):
+                                if misnamed is not None:
+                                    misnamed.append(path)
+                                continue
+                            try:
+                                numbers.extend((info.st_mtime_ns, info.st_size, info.st_ctime_ns))
+                            except OverflowError:  # a time beyond 64 bits: as `signature` has it
+                                del numbers[3 * len(paths) :]
+                                numbers.extend(signature(info))
+                            paths.append(path)
+                            if len(paths) == many:
+                                call()
                             continue
-                        try:
-                            numbers.extend((info.st_mtime_ns, info.st_size, info.st_ctime_ns))
-                        except OverflowError:  # a time beyond 64 bits: as `signature` keeps it
-                            del numbers[3 * len(paths) :]
-                            numbers.extend(signature(info))
-                        paths.append(path)
-                        if len(paths) == many:
-                            call()
-                        continue
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append((entry.path, f"{prefix}{name}/"))
-            except OSError:
-                continue
+                    if entry.is_dir(follow_symlinks=False):
+                        stack.append((f"{folder}{os.sep}{name}", f"{prefix}{name}/"))
+                except OSError:
+                    continue
     return found
+
+
+# Where the system lists a folder through a descriptor, an entry's stat resolves one name,
+# not its whole path again: about a tenth of a scan's time.
+_BY_DESCRIPTOR = os.scandir in os.supports_fd
+_FOLDER = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0)
+
+
+class _Listing:
+    """One folder's entries, and what they need open while they are asked about."""
+
+    def __init__(self, folder: str) -> None:
+        self._descriptor = os.open(folder, _FOLDER) if _BY_DESCRIPTOR else None
+        try:
+            with os.scandir(folder if self._descriptor is None else self._descriptor) as found:
+                self.entries = list(found)
+        except BaseException:
+            self.__exit__()
+            raise
+
+    def remove(self, entry: os.DirEntry[str]) -> None:
+        """Delete a file listed here, if it can be: litter that may not be removed is
+        hidden, and never read."""
+        with contextlib.suppress(OSError):
+            os.unlink(entry.path, dir_fd=self._descriptor)
+
+    def __enter__(self) -> _Listing:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._descriptor is not None:
+            os.close(self._descriptor)
+            self._descriptor = None
 
 
 def _nothing() -> None:
