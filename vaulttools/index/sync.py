@@ -125,27 +125,26 @@ def disk_signatures(
                         listing.remove(entry)
                     continue
                 try:
-                    if name.endswith(".md"):  # a note, or a folder, link or device so named
-                        info = entry.stat(follow_symlinks=False)
-                        if stat.S_ISREG(info.st_mode):
-                            path = prefix + name
-                            if not path.isascii() and is_misnamed(path):
-                                if misnamed is not None:
-                                    misnamed.append(path)
-                                continue
-                            try:
-                                numbers.extend((info.st_mtime_ns, info.st_size, info.st_ctime_ns))
-                            except OverflowError:  # a time beyond 64 bits: as `signature` has it
-                                del numbers[3 * len(paths) :]
-                                numbers.extend(signature(info))
-                            paths.append(path)
-                            if len(paths) == many:
-                                call()
-                            continue
-                    if entry.is_dir(follow_symlinks=False):
-                        stack.append((f"{folder}{os.sep}{name}", f"{prefix}{name}/"))
+                    info = entry.stat(follow_symlinks=False) if name.endswith(".md") else None
+                    if info is None or not stat.S_ISREG(info.st_mode):  # a folder, or no note
+                        if entry.is_dir(follow_symlinks=False):
+                            stack.append((f"{folder}{os.sep}{name}", f"{prefix}{name}/"))
+                        continue
                 except OSError:
                     continue
+                path = prefix + name
+                if not path.isascii() and is_misnamed(path):
+                    if misnamed is not None:
+                        misnamed.append(path)
+                    continue
+                try:
+                    numbers.extend((info.st_mtime_ns, info.st_size, info.st_ctime_ns))
+                except OverflowError:  # a time beyond 64 bits: as `signature` keeps it
+                    del numbers[3 * len(paths) :]
+                    numbers.extend(signature(info))
+                paths.append(path)
+                if len(paths) == many:
+                    call()
     return found
 
 
